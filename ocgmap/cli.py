@@ -1,0 +1,152 @@
+"""The ``ocgmap`` command line: each command parses arguments, makes one library call, prints.
+
+Errors raised on purpose (:class:`~ocgmap.errors.OcgmapError`) print as one line and exit 1;
+``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ocgmap import __version__
+from ocgmap.config import Settings, StoreKind
+from ocgmap.errors import OcgmapError
+from ocgmap.schema.models import Counts
+from ocgmap.store import GraphStore, open_store
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="ocgmap",
+    help="Map the organised crime groups behind organised immigration crime.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Create, inspect and empty the graph store.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+_state = {"debug": False}
+
+StoreOption = Annotated[
+    StoreKind | None,
+    typer.Option("--store", help="Graph store to use (default: neo4j when NEO4J_URI is set)."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"ocgmap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    """Map the organised crime groups behind organised immigration crime."""
+    _state["debug"] = debug
+
+
+def _open(kind: StoreKind | None) -> GraphStore:
+    return open_store(Settings(), kind=kind)
+
+
+def _print_counts(counts: Counts) -> None:
+    table = Table(title=f"ocgmap graph ({counts.store} store)")
+    table.add_column("kind")
+    table.add_column("name")
+    table.add_column("count", justify="right")
+    for label, n in counts.nodes.items():
+        table.add_row("node", label, f"{n:,}")
+    for rel, n in counts.relationships.items():
+        table.add_row("relationship", rel, f"{n:,}")
+    if not counts.nodes:
+        table.add_row("", "(empty)", "0")
+    out.print(table)
+
+
+@db_app.command("init")
+def db_init(store: StoreOption = None) -> None:
+    """Create the store's constraints and indexes (safe to run again)."""
+    graph = _open(store)
+    try:
+        graph.ensure_schema()
+        out.print(f"[green]ok[/green] {graph.name} store ready")
+    finally:
+        graph.close()
+
+
+@db_app.command("status")
+def db_status(
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show node counts per label and relationship counts per type."""
+    graph = _open(store)
+    try:
+        counts = graph.counts()
+    finally:
+        graph.close()
+    if as_json:
+        sys.stdout.write(json.dumps(counts.model_dump(), indent=2) + "\n")
+    else:
+        _print_counts(counts)
+
+
+@db_app.command("wipe")
+def db_wipe(
+    store: StoreOption = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: delete everything.")] = False,
+) -> None:
+    """Delete every node and relationship in the store."""
+    if not yes:
+        raise OcgmapError("db wipe deletes the whole graph: add --yes to confirm.")
+    graph = _open(store)
+    try:
+        graph.wipe()
+        out.print(f"[green]ok[/green] {graph.name} store emptied")
+    finally:
+        graph.close()
+
+
+@app.command("demo")
+def demo(store: StoreOption = None) -> None:
+    """Run the full demo on the steps ocgmap has so far (embedded store by default)."""
+    from ocgmap.demo import run_demo
+
+    run_demo(Settings(), kind=store or "embedded", console=out)
+
+
+@app.command("dashboard")
+def dashboard(
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Serve the Streamlit dashboard."""
+    from ocgmap.dashboard import serve
+
+    raise typer.Exit(serve(port=port, address=address))
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning ocgmap errors into one line."""
+    try:
+        app()
+    except OcgmapError as exc:
+        if _state["debug"]:
+            raise
+        err.print(f"[red]error:[/red] {exc}", soft_wrap=True, highlight=False)
+        sys.exit(1)

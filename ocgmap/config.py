@@ -1,0 +1,50 @@
+"""Settings, read from the environment and ``.env``; nothing else in ocgmap reads os.environ."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "StoreKind"]
+
+StoreKind = Literal["neo4j", "embedded"]
+
+
+class Settings(BaseSettings):
+    """Where ocgmap keeps its graph and working files.
+
+    When ``NEO4J_URI`` is set the Neo4j store is used, otherwise the embedded store;
+    ``OCGMAP_STORE`` (or the CLI's ``--store``) overrides that choice.
+
+    Examples
+    --------
+    >>> Settings(neo4j_uri=None, ocgmap_store=None).store_kind
+    'embedded'
+    >>> Settings(neo4j_uri="bolt://127.0.0.1:7687", ocgmap_store=None).store_kind
+    'neo4j'
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+    ocgmap_home: Path = Field(default=Path("~/.ocgmap"))
+    ocgmap_store: StoreKind | None = None
+    ocgmap_bands_file: Path | None = None
+
+    @property
+    def store_kind(self) -> StoreKind:
+        """The store to open: the explicit choice, else Neo4j when a URI is set."""
+        if self.ocgmap_store is not None:
+            return self.ocgmap_store
+        return "neo4j" if self.neo4j_uri else "embedded"
+
+    @property
+    def home(self) -> Path:
+        """``OCGMAP_HOME`` with ``~`` expanded."""
+        return self.ocgmap_home.expanduser()

@@ -1,0 +1,297 @@
+"""Pydantic models for what goes into a store (rows) and what comes out (nodes, edges).
+
+Rows are validated once, where they are built: the label or relationship type must be in the
+schema, every property must be declared for it with the right type, relationships must join
+allowed labels, and intelligence must carry a grading. Stores can then write rows without
+checking them again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
+
+from ocgmap.schema import PropType, load_schema
+from ocgmap.schema.labels import Label, RelType
+
+__all__ = [
+    "Counts",
+    "Edge",
+    "EdgeRow",
+    "Grading",
+    "Node",
+    "NodeRef",
+    "NodeRow",
+    "Path",
+    "SourceRef",
+    "Subgraph",
+    "properties_model",
+]
+
+_PY_TYPES: dict[PropType, Any] = {
+    PropType.STRING: str,
+    PropType.INTEGER: int,
+    PropType.FLOAT: float,
+    PropType.BOOLEAN: bool,
+    PropType.DATE: dt.date,
+    PropType.DATETIME: AwareDatetime,
+    PropType.STRING_LIST: list[str],
+}
+
+
+class SourceRef(BaseModel):
+    """Provenance of one fact: which load, file and row it came from.
+
+    Examples
+    --------
+    >>> SourceRef(load_id="L1", file="detections.csv", row=17).token
+    'L1:detections.csv#17'
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    load_id: str = Field(min_length=1, pattern=r"^[^:#]+$")
+    file: str = Field(min_length=1)
+    row: int = Field(ge=0)
+
+    @property
+    def token(self) -> str:
+        """The ``<load id>:<file>#<row>`` string stored in ``sources``."""
+        return f"{self.load_id}:{self.file}#{self.row}"
+
+
+class NodeRef(BaseModel):
+    """A node named by label and key."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: Label
+    key: str = Field(min_length=1)
+
+
+class Grading(BaseModel):
+    """The grading of a piece of intelligence.
+
+    3x5x2 codes are checked; a legacy 5x5x5 grading is kept verbatim under its own scheme and
+    never converted (there is no official mapping between the two).
+
+    Examples
+    --------
+    >>> grading = Grading(source_evaluation="1", intel_assessment="b", handling_code="p")
+    >>> grading.intel_assessment, grading.handling_code
+    ('B', 'P')
+    >>> grading.as_properties()["grading_scheme"]
+    '3x5x2'
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    scheme: Literal["3x5x2", "5x5x5"] = "3x5x2"
+    source_evaluation: str
+    intel_assessment: str
+    handling_code: str
+    handling_conditions: str | None = None
+
+    @field_validator("source_evaluation", "intel_assessment", "handling_code", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _codes(self) -> Grading:
+        allowed = load_schema().grading[self.scheme]
+        for part in ("source_evaluation", "intel_assessment", "handling_code"):
+            codes: tuple[str, ...] = getattr(allowed, part)
+            if getattr(self, part) not in codes:
+                raise ValueError(
+                    f"The '{part}' of a {self.scheme} grading must be one of "
+                    f"{{{', '.join(codes)}}}. Got {getattr(self, part)!r} instead."
+                )
+        return self
+
+    def as_properties(self) -> dict[str, str]:
+        """Flatten into the reserved grading properties stored on a node or relationship."""
+        props = {
+            "grading_scheme": self.scheme,
+            "source_evaluation": self.source_evaluation,
+            "intel_assessment": self.intel_assessment,
+            "handling_code": self.handling_code,
+        }
+        if self.handling_conditions:
+            props["handling_conditions"] = self.handling_conditions
+        return props
+
+
+@functools.cache
+def properties_model(owner: Label | RelType) -> type[BaseModel]:
+    """Return the pydantic model of the properties declared for a label or relationship type.
+
+    Examples
+    --------
+    >>> model = properties_model(Label.DETECTION)
+    >>> model(entrants_count="4").entrants_count
+    4
+    """
+    schema = load_schema()
+    spec = schema.labels[owner] if isinstance(owner, Label) else schema.relationships[owner]
+    fields: dict[str, Any] = {
+        name: (_PY_TYPES[kind] | None, None) for name, kind in spec.properties.items()
+    }
+    return create_model(
+        f"{owner}Properties", __config__=ConfigDict(extra="forbid", strict=False), **fields
+    )
+
+
+def _clean_properties(owner: Label | RelType, props: dict[str, Any]) -> dict[str, Any]:
+    model = properties_model(owner)
+    try:
+        return model.model_validate(props).model_dump(exclude_none=True)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ValueError(f"invalid properties for {owner}: {problems}") from None
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    properties: dict[str, Any] = Field(default_factory=dict)
+    sources: tuple[str, ...] = Field(min_length=1)
+    seen_at: AwareDatetime | None = None
+    grading: Grading | None = None
+
+
+class NodeRow(_Row):
+    """A node to upsert: label, key, declared properties, provenance and optional grading.
+
+    Examples
+    --------
+    >>> row = NodeRow(label="Vehicle", key="AB12CDE", properties={"country": "GB"},
+    ...               sources=["L1:detections.csv#2"])
+    >>> row.ref
+    NodeRef(label=<Label.VEHICLE: 'Vehicle'>, key='AB12CDE')
+    """
+
+    label: Label
+    key: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> NodeRow:
+        object.__setattr__(self, "properties", _clean_properties(self.label, self.properties))
+        _check_grading(load_schema().labels[self.label].intelligence, self.grading, self.label)
+        return self
+
+    @property
+    def ref(self) -> NodeRef:
+        """This row's node reference."""
+        return NodeRef(label=self.label, key=self.key)
+
+
+class EdgeRow(_Row):
+    """A relationship to upsert between two nodes that the same load also upserts.
+
+    ``key`` tells apart several relationships of one type between the same two nodes
+    (e.g. ANPR sightings per day); it is empty when one per pair suffices.
+    """
+
+    type: RelType
+    start: NodeRef
+    end: NodeRef
+    key: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> EdgeRow:
+        spec = load_schema().relationships[self.type]
+        if self.start.label not in spec.from_ or self.end.label not in spec.to:
+            raise ValueError(
+                f"{self.type} must go from {[str(x) for x in spec.from_]} to "
+                f"{[str(x) for x in spec.to]}. Got {self.start.label} -> {self.end.label}."
+            )
+        object.__setattr__(self, "properties", _clean_properties(self.type, self.properties))
+        _check_grading(spec.intelligence, self.grading, self.type)
+        return self
+
+
+def _check_grading(required: bool, grading: Grading | None, owner: str) -> None:
+    if required and grading is None:
+        raise ValueError(f"{owner} is intelligence and needs a grading")
+    if not required and grading is not None:
+        raise ValueError(f"{owner} is not intelligence and takes no grading")
+
+
+class Node(BaseModel):
+    """A node read back from a store."""
+
+    label: Label
+    key: str
+    properties: dict[str, Any] = Field(default_factory=dict)
+    sources: list[str] = Field(default_factory=list)
+    first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+
+    @property
+    def ref(self) -> NodeRef:
+        """This node's reference."""
+        return NodeRef(label=self.label, key=self.key)
+
+    @property
+    def name(self) -> str:
+        """A caption for display: the ``name`` property when there is one, else the key."""
+        return str(self.properties.get("name") or self.key)
+
+
+class Edge(BaseModel):
+    """A relationship read back from a store."""
+
+    type: RelType
+    start: NodeRef
+    end: NodeRef
+    key: str = ""
+    properties: dict[str, Any] = Field(default_factory=dict)
+    sources: list[str] = Field(default_factory=list)
+    first_seen: dt.datetime | None = None
+    last_seen: dt.datetime | None = None
+
+
+class Subgraph(BaseModel):
+    """Nodes and the relationships among them."""
+
+    nodes: list[Node] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+
+    def refs(self) -> set[NodeRef]:
+        """The references of every node in this subgraph."""
+        return {n.ref for n in self.nodes}
+
+
+class Path(BaseModel):
+    """One path: ``nodes[i]`` and ``nodes[i+1]`` are joined by ``edges[i]``."""
+
+    nodes: list[Node]
+    edges: list[Edge]
+
+    @property
+    def length(self) -> int:
+        """Number of relationships on the path."""
+        return len(self.edges)
+
+
+class Counts(BaseModel):
+    """Node counts per label and relationship counts per type (zero counts omitted)."""
+
+    store: str
+    nodes: dict[str, int] = Field(default_factory=dict)
+    relationships: dict[str, int] = Field(default_factory=dict)

@@ -1,0 +1,95 @@
+"""The ``GraphStore`` protocol (DESIGN.md §4): the one interface both stores implement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol, runtime_checkable
+
+import networkx as nx
+from pydantic import BaseModel, Field
+
+from ocgmap.schema.labels import Label, RelType
+from ocgmap.schema.models import Counts, EdgeRow, Node, NodeRef, NodeRow, Path, Subgraph
+
+__all__ = ["GraphFilter", "GraphStore", "UpsertResult"]
+
+
+class GraphFilter(BaseModel):
+    """Which part of the graph :meth:`GraphStore.to_networkx` hands out (``None`` = all)."""
+
+    labels: frozenset[Label] | None = None
+    types: frozenset[RelType] | None = None
+
+
+class UpsertResult(BaseModel):
+    """What one upsert call did."""
+
+    rows: int = 0
+    created: int = Field(default=0, description="new nodes or relationships")
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A property graph of ocgmap's schema with idempotent, provenance-keeping writes.
+
+    Upserts merge on ``(label, key)`` for nodes and ``(type, start, end, key)`` for
+    relationships: scalar properties take the newest non-empty value, list properties and
+    ``sources`` accumulate without duplicates, ``first_seen``/``last_seen`` widen to cover
+    every ``seen_at``. Writing the same rows twice changes nothing.
+    """
+
+    name: str
+
+    def ensure_schema(self) -> None:
+        """Create constraints and indexes (idempotent)."""
+        ...
+
+    def upsert_nodes(self, label: Label, rows: Iterable[NodeRow]) -> UpsertResult:
+        """Merge nodes of one label."""
+        ...
+
+    def upsert_edges(self, type: RelType, rows: Iterable[EdgeRow]) -> UpsertResult:
+        """Merge relationships of one type; missing endpoint nodes are an error."""
+        ...
+
+    def get(self, label: Label, key: str) -> Node | None:
+        """Return one node, or ``None``."""
+        ...
+
+    def search(
+        self, text: str, labels: Sequence[Label] | None = None, limit: int = 50
+    ) -> list[Node]:
+        """Case-insensitive substring search on key, name and names."""
+        ...
+
+    def neighbourhood(self, refs: Sequence[NodeRef], hops: int = 1, limit: int = 500) -> Subgraph:
+        """Nodes within ``hops`` of ``refs`` (either direction) and the edges among them."""
+        ...
+
+    def shortest_paths(self, a: NodeRef, b: NodeRef, max_hops: int = 6) -> list[Path]:
+        """Every shortest path between two nodes, ignoring direction."""
+        ...
+
+    def subgraph(self, refs: Sequence[NodeRef]) -> Subgraph:
+        """The given nodes and every relationship among them."""
+        ...
+
+    def to_networkx(self, filter: GraphFilter | None = None) -> nx.MultiDiGraph:
+        """The graph (or the filtered part) as a networkx MultiDiGraph.
+
+        Node ids are ``"<Label>:<key>"``; node attributes are ``label``, ``key`` and the
+        properties; edge keys are ``"<TYPE>|<key>"``, edge attributes ``type`` and properties.
+        """
+        ...
+
+    def counts(self) -> Counts:
+        """Node counts per label and relationship counts per type."""
+        ...
+
+    def wipe(self) -> None:
+        """Delete every node and relationship."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and files."""
+        ...

@@ -1,0 +1,304 @@
+"""EmbeddedStore: the graph in a networkx MultiDiGraph, persisted atomically as JSON.
+
+The default store for a first run on a bare machine: no server, one file under
+``OCGMAP_HOME``. It implements exactly the semantics of :class:`~ocgmap.store.base.GraphStore`
+that the Neo4j store implements, and the same contract tests run against both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections import Counter, deque
+from collections.abc import Iterable, Sequence
+from pathlib import Path as FsPath
+from typing import Any
+
+import networkx as nx
+
+from ocgmap.errors import StoreError
+from ocgmap.schema import load_schema
+from ocgmap.schema.labels import Label, RelType
+from ocgmap.schema.models import Counts, Edge, EdgeRow, Node, NodeRef, NodeRow, Path, Subgraph
+from ocgmap.store.base import GraphFilter, UpsertResult
+from ocgmap.store.merge import MANAGED, merge_row
+
+__all__ = ["EmbeddedStore"]
+
+_FORMAT = "ocgmap-embedded-graph"
+_VERSION = 1
+
+
+def node_id(ref: NodeRef) -> str:
+    """The networkx node id of a node reference: ``"<Label>:<key>"``."""
+    return f"{ref.label}:{ref.key}"
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    raise TypeError(f"cannot store a {type(value).__name__} in the embedded graph")
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if "$datetime" in obj:
+            return dt.datetime.fromisoformat(obj["$datetime"])
+        if "$date" in obj:
+            return dt.date.fromisoformat(obj["$date"])
+    return obj
+
+
+class EmbeddedStore:
+    """A :class:`GraphStore` held in memory and saved to ``path`` after every write.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The JSON file that holds the graph; created on the first write.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> store = EmbeddedStore(pathlib.Path(tempfile.mkdtemp()) / "graph.json")
+    >>> row = NodeRow(label="Phone", key="+447700900123", sources=["L1:calls.csv#2"])
+    >>> store.upsert_nodes(Label.PHONE, [row]).created
+    1
+    >>> store.counts().nodes
+    {'Phone': 1}
+    """
+
+    name = "embedded"
+
+    def __init__(self, path: FsPath) -> None:
+        self.path = path
+        self.graph: nx.MultiDiGraph = self._read() if path.exists() else nx.MultiDiGraph()
+
+    # -- persistence -------------------------------------------------------------------
+    def _read(self) -> nx.MultiDiGraph:
+        try:
+            data = json.loads(self.path.read_text("utf-8"), object_hook=_decode)
+        except (OSError, ValueError) as exc:
+            raise StoreError(
+                f"Cannot read the embedded graph {self.path}: {exc}. Restore it from a backup "
+                "or remove it and load the sources again."
+            ) from exc
+        if data.get("format") != _FORMAT or data.get("version") != _VERSION:
+            raise StoreError(f"{self.path} is not an ocgmap embedded graph (version {_VERSION}).")
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from((n, a) for n, a in data["nodes"])
+        graph.add_edges_from((u, v, k, a) for u, v, k, a in data["edges"])
+        return graph
+
+    def save(self) -> None:
+        """Write the graph to ``path`` atomically (temporary file, fsync, rename)."""
+        data = {
+            "format": _FORMAT,
+            "version": _VERSION,
+            "nodes": [[n, a] for n, a in self.graph.nodes(data=True)],
+            "edges": [[u, v, k, a] for u, v, k, a in self.graph.edges(keys=True, data=True)],
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, default=_encode, separators=(",", ":"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            FsPath(tmp).unlink(missing_ok=True)
+            raise
+
+    # -- writes -------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Create the graph file if it does not exist yet (idempotent)."""
+        if not self.path.exists():
+            self.save()
+
+    def upsert_nodes(self, label: Label, rows: Iterable[NodeRow]) -> UpsertResult:
+        """Merge nodes of one label (see :class:`GraphStore`)."""
+        types = load_schema().labels[label].properties
+        result = UpsertResult()
+        for row in rows:
+            _check_label(label, row)
+            nid = node_id(row.ref)
+            if nid not in self.graph:
+                self.graph.add_node(nid, label=str(label), key=row.key)
+                result.created += 1
+            merge_row(self.graph.nodes[nid], row, types)
+            result.rows += 1
+        self.save()
+        return result
+
+    def upsert_edges(self, type: RelType, rows: Iterable[EdgeRow]) -> UpsertResult:
+        """Merge relationships of one type (see :class:`GraphStore`)."""
+        types = load_schema().relationships[type].properties
+        result = UpsertResult()
+        pending = list(rows)
+        missing = [
+            ref for row in pending for ref in (row.start, row.end) if node_id(ref) not in self.graph
+        ]
+        if missing:
+            raise StoreError(
+                f"{len(missing)} {type} relationship end(s) name nodes that do not exist, e.g. "
+                f"{missing[0].label} {missing[0].key!r}: upsert the nodes first."
+            )
+        for row in pending:
+            if row.type is not type:
+                raise StoreError(f"upsert_edges({type}) was given a {row.type} row")
+            u, v, k = node_id(row.start), node_id(row.end), f"{type}|{row.key}"
+            if not self.graph.has_edge(u, v, k):
+                self.graph.add_edge(u, v, k)
+                self.graph.edges[u, v, k].update(type=str(type), key=row.key)
+                result.created += 1
+            merge_row(self.graph.edges[u, v, k], row, types)
+            result.rows += 1
+        self.save()
+        return result
+
+    def wipe(self) -> None:
+        """Delete every node and relationship."""
+        self.graph.clear()
+        self.save()
+
+    def close(self) -> None:
+        """Nothing to release: every write is already saved."""
+
+    # -- reads --------------------------------------------------------------------------
+    def _node(self, nid: str) -> Node:
+        return _node_model(self.graph.nodes[nid])
+
+    def get(self, label: Label, key: str) -> Node | None:
+        """Return one node, or ``None``."""
+        nid = node_id(NodeRef(label=label, key=key))
+        return self._node(nid) if nid in self.graph else None
+
+    def search(
+        self, text: str, labels: Sequence[Label] | None = None, limit: int = 50
+    ) -> list[Node]:
+        """Case-insensitive substring search on key, name and names, ordered by label, key."""
+        needle = text.strip().upper()
+        wanted = {str(x) for x in labels} if labels else None
+        hits = []
+        for _, attrs in self.graph.nodes(data=True):
+            if wanted is not None and attrs["label"] not in wanted:
+                continue
+            hay = [attrs["key"], attrs.get("name") or "", *(attrs.get("names") or [])]
+            if needle and any(needle in str(h).upper() for h in hay):
+                hits.append(attrs)
+        hits.sort(key=lambda a: (a["label"], a["key"]))
+        return [_node_model(a) for a in hits[:limit]]
+
+    def neighbourhood(self, refs: Sequence[NodeRef], hops: int = 1, limit: int = 500) -> Subgraph:
+        """Nodes within ``hops`` of ``refs`` (either direction) and the edges among them.
+
+        Breadth-first, layer by layer; within a layer nodes are taken in (label, key) order
+        until ``limit`` nodes are held.
+        """
+        found = [node_id(r) for r in refs if node_id(r) in self.graph][:limit]
+        seen = set(found)
+        frontier = deque(found)
+        for _ in range(hops):
+            layer = sorted(
+                {m for n in frontier for m in nx.all_neighbors(self.graph, n)} - seen,
+                key=lambda n: (self.graph.nodes[n]["label"], self.graph.nodes[n]["key"]),
+            )[: max(0, limit - len(seen))]
+            seen.update(layer)
+            frontier = deque(layer)
+        return self._subgraph(seen)
+
+    def subgraph(self, refs: Sequence[NodeRef]) -> Subgraph:
+        """The given nodes and every relationship among them."""
+        return self._subgraph({node_id(r) for r in refs if node_id(r) in self.graph})
+
+    def _subgraph(self, nids: set[str]) -> Subgraph:
+        view = self.graph.subgraph(nids)
+        return Subgraph(
+            nodes=[self._node(n) for n in sorted(nids)],
+            edges=[_edge_model(self.graph, u, v, a) for u, v, a in view.edges(data=True)],
+        )
+
+    def shortest_paths(self, a: NodeRef, b: NodeRef, max_hops: int = 6) -> list[Path]:
+        """Every shortest path (distinct node sequences) between two nodes, any direction."""
+        ua, ub = node_id(a), node_id(b)
+        if ua not in self.graph or ub not in self.graph:
+            return []
+        undirected = self.graph.to_undirected(as_view=True)
+        try:
+            paths = list(nx.all_shortest_paths(undirected, ua, ub))
+        except nx.NetworkXNoPath:
+            return []
+        out = [self._path(p) for p in sorted(paths) if len(p) - 1 <= max_hops]
+        return out
+
+    def _path(self, nids: list[str]) -> Path:
+        edges = []
+        for u, v in zip(nids, nids[1:], strict=False):
+            found = [(u, v, a) for a in self.graph.get_edge_data(u, v, default={}).values()]
+            found += [(v, u, a) for a in self.graph.get_edge_data(v, u, default={}).values()]
+            found.sort(key=lambda e: (e[2]["type"], e[2]["key"]))
+            edges.append(_edge_model(self.graph, *found[0]))
+        return Path(nodes=[self._node(n) for n in nids], edges=edges)
+
+    def to_networkx(self, filter: GraphFilter | None = None) -> nx.MultiDiGraph:
+        """A copy of the graph, or of the part ``filter`` selects."""
+        flt = filter or GraphFilter()
+        labels = {str(x) for x in flt.labels} if flt.labels is not None else None
+        types = {str(x) for x in flt.types} if flt.types is not None else None
+        out = nx.MultiDiGraph()
+        out.add_nodes_from(
+            (n, dict(a))
+            for n, a in self.graph.nodes(data=True)
+            if labels is None or a["label"] in labels
+        )
+        out.add_edges_from(
+            (u, v, k, dict(a))
+            for u, v, k, a in self.graph.edges(keys=True, data=True)
+            if u in out and v in out and (types is None or a["type"] in types)
+        )
+        return out
+
+    def counts(self) -> Counts:
+        """Node counts per label and relationship counts per type."""
+        nodes = Counter(a["label"] for _, a in self.graph.nodes(data=True))
+        rels = Counter(a["type"] for _, _, a in self.graph.edges(data=True))
+        return Counts(
+            store=self.name,
+            nodes=dict(sorted(nodes.items())),
+            relationships=dict(sorted(rels.items())),
+        )
+
+
+def _check_label(label: Label, row: NodeRow) -> None:
+    if row.label is not label:
+        raise StoreError(f"upsert_nodes({label}) was given a {row.label} row")
+
+
+def _node_model(attrs: dict[str, Any]) -> Node:
+    return Node(
+        label=attrs["label"],
+        key=attrs["key"],
+        properties={k: v for k, v in attrs.items() if k not in MANAGED},
+        sources=list(attrs.get("sources") or []),
+        first_seen=attrs.get("first_seen"),
+        last_seen=attrs.get("last_seen"),
+    )
+
+
+def _edge_model(graph: nx.MultiDiGraph, u: str, v: str, attrs: dict[str, Any]) -> Edge:
+    start, end = graph.nodes[u], graph.nodes[v]
+    return Edge(
+        type=attrs["type"],
+        start=NodeRef(label=start["label"], key=start["key"]),
+        end=NodeRef(label=end["label"], key=end["key"]),
+        key=attrs["key"],
+        properties={k: v for k, v in attrs.items() if k not in MANAGED},
+        sources=list(attrs.get("sources") or []),
+        first_seen=attrs.get("first_seen"),
+        last_seen=attrs.get("last_seen"),
+    )

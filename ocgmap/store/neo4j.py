@@ -1,0 +1,375 @@
+"""Neo4jStore: the graph in a Neo4j 5 server, written through the official driver.
+
+The only module that imports ``neo4j``. Writes go as ``UNWIND $rows ... MERGE`` in batches,
+each batch one managed write transaction (the driver retries transient failures, so every
+unit of work is idempotent). Driver errors never escape: an unreachable or misconfigured
+server raises :class:`~ocgmap.errors.StoreUnavailable` naming the URI and what to check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any, LiteralString
+
+import neo4j
+import networkx as nx
+from neo4j import exceptions as nex
+
+from ocgmap.errors import StoreError, StoreUnavailable
+from ocgmap.schema import load_schema
+from ocgmap.schema.labels import Label, RelType
+from ocgmap.schema.models import Counts, Edge, EdgeRow, Node, NodeRef, NodeRow, Path, Subgraph
+from ocgmap.store import queries as q
+from ocgmap.store.base import GraphFilter, UpsertResult
+from ocgmap.store.merge import MANAGED, split_properties
+
+__all__ = ["Neo4jStore"]
+
+_HINT = (
+    "Check that the server is running (scripts/neo4j-local start, or docker compose up neo4j) "
+    "and that NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD are right."
+)
+
+
+_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def _one_line(reason: object) -> str:
+    """The last line of a driver message, whitespace collapsed (drivers nest causes)."""
+    lines = [line.strip() for line in str(reason).splitlines() if line.strip()]
+    return " ".join(lines[-1].split()) if lines else type(reason).__name__
+
+
+def _native(value: Any) -> Any:
+    if isinstance(value, neo4j.time.DateTime | neo4j.time.Date):
+        return value.to_native()
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    return value
+
+
+def _node(n: neo4j.graph.Node) -> Node:
+    props = {k: _native(v) for k, v in n.items()}
+    return Node(
+        label=next(iter(n.labels)),
+        key=props["key"],
+        properties={k: v for k, v in props.items() if k not in MANAGED},
+        sources=props.get("sources") or [],
+        first_seen=props.get("first_seen"),
+        last_seen=props.get("last_seen"),
+    )
+
+
+def _edge(r: neo4j.graph.Relationship, sl: str, sk: str, el: str, ek: str) -> Edge:
+    props = {k: _native(v) for k, v in r.items()}
+    return Edge(
+        type=r.type,
+        start=NodeRef(label=sl, key=sk),
+        end=NodeRef(label=el, key=ek),
+        key=props.get("key", ""),
+        properties={k: v for k, v in props.items() if k not in MANAGED},
+        sources=props.get("sources") or [],
+        first_seen=props.get("first_seen"),
+        last_seen=props.get("last_seen"),
+    )
+
+
+def _params(row: NodeRow | EdgeRow, types: Any) -> dict[str, Any]:
+    scalars, lists = split_properties(row, types)
+    out: dict[str, Any] = {
+        "props": scalars,
+        "lists": lists,
+        "sources": list(row.sources),
+        "seen": row.seen_at.astimezone(dt.UTC) if row.seen_at else None,
+    }
+    if isinstance(row, NodeRow):
+        out["key"] = row.key
+    else:
+        out.update(start=row.start.key, end=row.end.key, key=row.key)
+    return out
+
+
+def _batched(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+class Neo4jStore:
+    """A :class:`GraphStore` in a Neo4j 5 database.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        A driver owned by the caller (see :meth:`connect` to make one from settings).
+    database : str
+        The database to use.
+    uri : str
+        The URI the driver points at, for error messages.
+    batch_size : int
+        Rows per write transaction.
+    """
+
+    name = "neo4j"
+
+    def __init__(
+        self, driver: neo4j.Driver, database: str = "neo4j", uri: str = "", batch_size: int = 2000
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        self.uri = uri
+        self.batch_size = batch_size
+
+    @classmethod
+    def connect(cls, uri: str, user: str, password: str, database: str = "neo4j") -> Neo4jStore:
+        """Open a driver, check the server answers, and return a store that owns it."""
+        scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+        if scheme not in _SCHEMES:
+            raise StoreUnavailable(
+                f"Cannot use NEO4J_URI={uri!r}: it must start with one of "
+                f"{', '.join(s + '://' for s in _SCHEMES)} (e.g. bolt://127.0.0.1:7687)."
+            )
+        try:
+            driver = neo4j.GraphDatabase.driver(
+                uri,
+                auth=(user, password),
+                connection_timeout=10.0,
+                max_transaction_retry_time=30.0,
+                notifications_min_severity="OFF",
+            )
+        except (ValueError, nex.ConfigurationError) as exc:
+            raise StoreUnavailable(f"Cannot use NEO4J_URI={uri!r}: {exc}. {_HINT}") from None
+        store = cls(driver, database=database, uri=uri)
+        try:
+            with store._errors():
+                driver.verify_connectivity()
+                driver.execute_query(q.PING, database_=database)
+        except StoreError:
+            driver.close()
+            raise
+        return store
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except nex.AuthError:
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri} refused the credentials of NEO4J_USER. {_HINT}"
+            ) from None
+        except (nex.ServiceUnavailable, nex.SessionExpired, OSError) as exc:
+            raise StoreUnavailable(
+                f"Cannot reach Neo4j at {self.uri} ({_one_line(exc)}). {_HINT}"
+            ) from None
+        except nex.Neo4jError as exc:
+            raise StoreError(f"Neo4j at {self.uri} failed: {_one_line(exc.message)}") from None
+        except nex.DriverError as exc:
+            raise StoreUnavailable(
+                f"Neo4j driver error for {self.uri}: {_one_line(exc)}. {_HINT}"
+            ) from None
+
+    def _read(self, query: LiteralString, **params: Any) -> list[neo4j.Record]:
+        with self._errors():
+            records, _, _ = self.driver.execute_query(
+                query, params, database_=self.database, routing_=neo4j.RoutingControl.READ
+            )
+        return records
+
+    # -- writes -------------------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        """Create a uniqueness constraint on ``key`` for every label (idempotent)."""
+        with self._errors():
+            for label in Label:
+                self.driver.execute_query(q.constraint_query(label), database_=self.database)
+
+    def upsert_nodes(self, label: Label, rows: Iterable[NodeRow]) -> UpsertResult:
+        """Merge nodes of one label in batches (see :class:`GraphStore`)."""
+        types = load_schema().labels[label].properties
+        query = q.upsert_nodes_query(label)
+        result = UpsertResult()
+        for batch in _batched(rows, self.batch_size):
+            for row in batch:
+                if row.label is not label:
+                    raise StoreError(f"upsert_nodes({label}) was given a {row.label} row")
+            params = [_params(row, types) for row in batch]
+            result.created += self._write(query, params, len(params))
+            result.rows += len(batch)
+        return result
+
+    def upsert_edges(self, type: RelType, rows: Iterable[EdgeRow]) -> UpsertResult:
+        """Merge relationships of one type in batches (see :class:`GraphStore`)."""
+        types = load_schema().relationships[type].properties
+        result = UpsertResult()
+        for batch in _batched(rows, self.batch_size):
+            groups: dict[tuple[Label, Label], list[dict[str, Any]]] = defaultdict(list)
+            for row in batch:
+                if row.type is not type:
+                    raise StoreError(f"upsert_edges({type}) was given a {row.type} row")
+                groups[row.start.label, row.end.label].append(_params(row, types))
+            for (start, end), params in groups.items():
+                query = q.upsert_edges_query(type, start, end)
+                result.created += self._write(query, params, len(params), rels=True)
+            result.rows += len(batch)
+        return result
+
+    def _write(
+        self, query: LiteralString, rows: list[dict[str, Any]], expected: int, rels: bool = False
+    ) -> int:
+        def work(tx: neo4j.ManagedTransaction) -> int:
+            result = tx.run(query, rows=rows)
+            record = result.single() if rels else None
+            counters = result.consume().counters
+            if record is not None and record["matched"] != expected:
+                raise StoreError(
+                    f"{expected - record['matched']} relationship(s) name nodes that do not "
+                    "exist: upsert the nodes first. Nothing in this batch was written."
+                )
+            return counters.relationships_created if rels else counters.nodes_created
+
+        with self._errors(), self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def wipe(self) -> None:
+        """Delete every node and relationship (constraints stay)."""
+        with self._errors(), self.driver.session(database=self.database) as session:
+            session.run(q.WIPE).consume()
+
+    def close(self) -> None:
+        """Close the driver."""
+        self.driver.close()
+
+    # -- reads --------------------------------------------------------------------------
+    def get(self, label: Label, key: str) -> Node | None:
+        """Return one node, or ``None``."""
+        records = self._read(q.get_node_query(Label(label)), key=key)
+        return _node(records[0]["n"]) if records else None
+
+    def search(
+        self, text: str, labels: Sequence[Label] | None = None, limit: int = 50
+    ) -> list[Node]:
+        """Case-insensitive substring search on key, name and names, ordered by label, key."""
+        needle = text.strip().upper()
+        if not needle:
+            return []
+        hits: list[Node] = []
+        for label in sorted(Label(x) for x in (labels or list(Label))):
+            records = self._read(q.search_query(label), text=needle, limit=limit)
+            hits.extend(_node(r["n"]) for r in records)
+        hits.sort(key=lambda n: (n.label, n.key))
+        return hits[:limit]
+
+    def _neighbours(self, refs: set[NodeRef]) -> set[NodeRef]:
+        by_label: dict[Label, list[str]] = defaultdict(list)
+        for ref in refs:
+            by_label[ref.label].append(ref.key)
+        found: set[NodeRef] = set()
+        for label, keys in by_label.items():
+            for r in self._read(q.neighbours_query(label), keys=keys):
+                found.add(NodeRef(label=r["label"], key=r["key"]))
+        return found
+
+    def _nodes(self, refs: Iterable[NodeRef]) -> list[neo4j.graph.Node]:
+        by_label: dict[Label, list[str]] = defaultdict(list)
+        for ref in refs:
+            by_label[ref.label].append(ref.key)
+        out: list[neo4j.graph.Node] = []
+        for label, keys in by_label.items():
+            out.extend(r["n"] for r in self._read(q.nodes_among_query(label), keys=keys))
+        return out
+
+    def neighbourhood(self, refs: Sequence[NodeRef], hops: int = 1, limit: int = 500) -> Subgraph:
+        """Nodes within ``hops`` of ``refs`` (either direction) and the edges among them.
+
+        Breadth-first, layer by layer; within a layer nodes are taken in (label, key) order
+        until ``limit`` nodes are held.
+        """
+        seen = {_ref(n) for n in self._nodes(refs)}
+        seen = set(sorted(seen, key=lambda r: (r.label, r.key))[:limit])
+        frontier = set(seen)
+        for _ in range(hops):
+            if not frontier:
+                break
+            layer = sorted(self._neighbours(frontier) - seen, key=lambda r: (r.label, r.key))
+            layer = layer[: max(0, limit - len(seen))]
+            seen.update(layer)
+            frontier = set(layer)
+        return self.subgraph(list(seen))
+
+    def subgraph(self, refs: Sequence[NodeRef]) -> Subgraph:
+        """The given nodes and every relationship among them."""
+        nodes = self._nodes(refs)
+        ids = [n.element_id for n in nodes]
+        records = self._read(q.relationships_among_query(), ids=ids)
+        edges = [
+            _edge(r["r"], r["start_label"], r["start_key"], r["end_label"], r["end_key"])
+            for r in records
+        ]
+        models = sorted((_node(n) for n in nodes), key=lambda n: f"{n.label}:{n.key}")
+        return Subgraph(nodes=models, edges=edges)
+
+    def shortest_paths(self, a: NodeRef, b: NodeRef, max_hops: int = 6) -> list[Path]:
+        """Every shortest path (distinct node sequences) between two nodes, any direction."""
+        if a == b:
+            node = self.get(a.label, a.key)
+            return [Path(nodes=[node], edges=[])] if node else []
+        records = self._read(q.shortest_paths_query(a.label, b.label, max_hops), a=a.key, b=b.key)
+        paths: dict[tuple[str, ...], Path] = {}
+        for rec in records:
+            nodes = [_node(n) for n in rec["nodes"]]
+            ident = tuple(f"{n.label}:{n.key}" for n in nodes)
+            rels = [
+                _edge(x["r"], x["start_label"], x["start_key"], x["end_label"], x["end_key"])
+                for x in rec["rels"]
+            ]
+            best = paths.get(ident)
+            rank = [(e.type, e.key) for e in rels]
+            if best is None or rank < [(e.type, e.key) for e in best.edges]:
+                paths[ident] = Path(nodes=nodes, edges=rels)
+        return [paths[k] for k in sorted(paths)]
+
+    def to_networkx(self, filter: GraphFilter | None = None) -> nx.MultiDiGraph:
+        """The graph, or the part ``filter`` selects, as a networkx MultiDiGraph."""
+        flt = filter or GraphFilter()
+        graph = nx.MultiDiGraph()
+        for label in flt.labels if flt.labels is not None else Label:
+            for rec in self._read(q.all_nodes_query(label)):
+                node = _node(rec["n"])
+                graph.add_node(f"{node.label}:{node.key}", **_attrs(node))
+        for rel in flt.types if flt.types is not None else RelType:
+            for rec in self._read(q.all_relationships_query(rel)):
+                edge = _edge(
+                    rec["r"], rec["start_label"], rec["start_key"], rec["end_label"], rec["end_key"]
+                )
+                u, v = f"{edge.start.label}:{edge.start.key}", f"{edge.end.label}:{edge.end.key}"
+                if u in graph and v in graph:
+                    graph.add_edge(u, v, f"{edge.type}|{edge.key}")
+                    graph.edges[u, v, f"{edge.type}|{edge.key}"].update(_attrs(edge))
+        return graph
+
+    def counts(self) -> Counts:
+        """Node counts per label and relationship counts per type (zeros omitted)."""
+        nodes = {str(x): self._read(q.count_nodes_query(x))[0]["n"] for x in Label}
+        rels = {str(x): self._read(q.count_relationships_query(x))[0]["n"] for x in RelType}
+        return Counts(
+            store=self.name,
+            nodes={k: v for k, v in sorted(nodes.items()) if v},
+            relationships={k: v for k, v in sorted(rels.items()) if v},
+        )
+
+
+def _ref(n: neo4j.graph.Node) -> NodeRef:
+    return NodeRef(label=next(iter(n.labels)), key=n["key"])
+
+
+def _attrs(item: Node | Edge) -> dict[str, Any]:
+    attrs: dict[str, Any] = dict(item.properties)
+    if isinstance(item, Node):
+        attrs.update(label=str(item.label), key=item.key)
+    else:
+        attrs.update(type=str(item.type), key=item.key)
+    attrs.update(sources=item.sources, first_seen=item.first_seen, last_seen=item.last_seen)
+    return {k: v for k, v in attrs.items() if v is not None or k in ("first_seen", "last_seen")}

@@ -1,0 +1,207 @@
+"""Every Cypher statement ocgmap runs, as constants and small builders.
+
+Values are always ``$parameters``. The only text interpolated into a query is a label or
+relationship type from the schema enums, a property name declared in ``graph.yaml`` and an
+integer hop bound; each builder checks that before building. Queries run only in
+``store/neo4j.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import LiteralString, cast
+
+from ocgmap.errors import SchemaError
+from ocgmap.schema import PropType, load_schema
+from ocgmap.schema.labels import Label, RelType
+
+__all__ = [
+    "COUNT_NODES",
+    "COUNT_RELATIONSHIPS",
+    "PING",
+    "WIPE",
+    "constraint_query",
+    "count_nodes_query",
+    "count_relationships_query",
+    "get_node_query",
+    "neighbours_query",
+    "nodes_among_query",
+    "all_nodes_query",
+    "all_relationships_query",
+    "relationships_among_query",
+    "search_query",
+    "shortest_paths_query",
+    "upsert_edges_query",
+    "upsert_nodes_query",
+]
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+PING: LiteralString = "RETURN 1 AS ok"
+
+#: Deletes everything in batches (needs an auto-commit transaction).
+WIPE: LiteralString = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+
+COUNT_NODES: LiteralString = "MATCH (n) RETURN count(n) AS n"
+COUNT_RELATIONSHIPS: LiteralString = "MATCH ()-[r]->() RETURN count(r) AS n"
+
+
+def _label(label: Label) -> LiteralString:
+    if not isinstance(label, Label):
+        raise SchemaError(f"{label!r} is not a schema label")
+    return cast(LiteralString, f"`{label.value}`")
+
+
+def _type(rel: RelType) -> LiteralString:
+    if not isinstance(rel, RelType):
+        raise SchemaError(f"{rel!r} is not a schema relationship type")
+    return cast(LiteralString, f"`{rel.value}`")
+
+
+def _prop(name: str) -> LiteralString:
+    if not _NAME.match(name):
+        raise SchemaError(f"{name!r} is not a valid property name")
+    return cast(LiteralString, f"`{name}`")
+
+
+def _list_props(owner: Label | RelType) -> list[str]:
+    schema = load_schema()
+    spec = schema.labels[owner] if isinstance(owner, Label) else schema.relationships[owner]
+    return [n for n, t in spec.properties.items() if t is PropType.STRING_LIST]
+
+
+def _merge_body(var: LiteralString, owner: Label | RelType) -> LiteralString:
+    """SET clauses that apply the merge rules of ``store/merge.py`` to ``var``."""
+    parts: list[LiteralString] = [
+        f"SET {var} += row.props",
+        f"SET {var}.sources = reduce(acc = coalesce({var}.sources, []), s IN row.sources | "
+        "CASE WHEN s IN acc THEN acc ELSE acc + s END)",
+        f"SET {var}.first_seen = CASE WHEN row.seen IS NULL THEN {var}.first_seen "
+        f"WHEN {var}.first_seen IS NULL OR row.seen < {var}.first_seen THEN row.seen "
+        f"ELSE {var}.first_seen END",
+        f"SET {var}.last_seen = CASE WHEN row.seen IS NULL THEN {var}.last_seen "
+        f"WHEN {var}.last_seen IS NULL OR row.seen > {var}.last_seen THEN row.seen "
+        f"ELSE {var}.last_seen END",
+    ]
+    for name in _list_props(owner):
+        p = _prop(name)
+        parts.append(
+            f"SET {var}.{p} = CASE WHEN row.lists.{p} IS NULL THEN {var}.{p} ELSE "
+            f"reduce(acc = coalesce({var}.{p}, []), v IN row.lists.{p} | "
+            "CASE WHEN v IN acc THEN acc ELSE acc + v END) END"
+        )
+    return cast(LiteralString, "\n".join(parts))
+
+
+def constraint_query(label: Label) -> LiteralString:
+    """Uniqueness constraint on ``key`` for one label (idempotent)."""
+    name = cast(LiteralString, f"ocgmap_{label.value.lower()}_key")
+    return f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{_label(label)}) REQUIRE n.key IS UNIQUE"
+
+
+@functools.cache
+def upsert_nodes_query(label: Label) -> LiteralString:
+    """``UNWIND $rows`` merge of nodes of one label.
+
+    Each row is ``{key, props, lists, sources, seen}``.
+    """
+    return f"UNWIND $rows AS row\nMERGE (n:{_label(label)} {{key: row.key}})\n" + _merge_body(
+        "n", label
+    )
+
+
+@functools.cache
+def upsert_edges_query(rel: RelType, start: Label, end: Label) -> LiteralString:
+    """``UNWIND $rows`` merge of relationships of one type between two labels.
+
+    Each row is ``{start, end, key, props, lists, sources, seen}``. Returns how many rows
+    found both end nodes, so the store can refuse rows that name missing nodes.
+    """
+    return (
+        f"UNWIND $rows AS row\nMATCH (a:{_label(start)} {{key: row.start}})\n"
+        f"MATCH (b:{_label(end)} {{key: row.end}})\n"
+        f"MERGE (a)-[r:{_type(rel)} {{key: row.key}}]->(b)\n"
+        + _merge_body("r", rel)
+        + "\nRETURN count(*) AS matched"
+    )
+
+
+def get_node_query(label: Label) -> LiteralString:
+    """One node by key."""
+    return f"MATCH (n:{_label(label)} {{key: $key}}) RETURN n"
+
+
+def search_query(label: Label) -> LiteralString:
+    """Case-insensitive substring search on key, name and names of one label."""
+    return (
+        f"MATCH (n:{_label(label)})\n"
+        "WHERE toUpper(n.key) CONTAINS $text OR toUpper(coalesce(n.name, '')) CONTAINS $text\n"
+        "   OR any(x IN coalesce(n.names, []) WHERE toUpper(x) CONTAINS $text)\n"
+        "RETURN n ORDER BY n.key LIMIT $limit"
+    )
+
+
+def nodes_among_query(label: Label) -> LiteralString:
+    """Nodes of one label whose keys are in ``$keys``."""
+    return f"MATCH (n:{_label(label)}) WHERE n.key IN $keys RETURN n"
+
+
+def neighbours_query(label: Label) -> LiteralString:
+    """Label and key of every neighbour (either direction) of nodes ``$keys`` of one label."""
+    return (
+        f"MATCH (n:{_label(label)})--(m) WHERE n.key IN $keys\n"
+        "RETURN DISTINCT labels(m)[0] AS label, m.key AS key"
+    )
+
+
+RELATIONSHIPS_AMONG: LiteralString = (
+    "UNWIND $ids AS id MATCH (a) WHERE elementId(a) = id\n"
+    "MATCH (a)-[r]->(b) WHERE elementId(b) IN $ids\n"
+    "RETURN r, labels(a)[0] AS start_label, a.key AS start_key,\n"
+    "       labels(b)[0] AS end_label, b.key AS end_key"
+)
+
+
+def relationships_among_query() -> LiteralString:
+    """Every relationship among the nodes whose element ids are in ``$ids``."""
+    return RELATIONSHIPS_AMONG
+
+
+def shortest_paths_query(start: Label, end: Label, max_hops: int) -> LiteralString:
+    """All shortest undirected paths of at most ``max_hops`` between two nodes."""
+    if not isinstance(max_hops, int) or isinstance(max_hops, bool) or not 1 <= max_hops <= 15:
+        raise SchemaError(f"The 'max_hops' parameter must be an int in [1, 15]. Got {max_hops!r}.")
+    hops = cast(LiteralString, str(max_hops))
+    return (
+        f"MATCH (a:{_label(start)} {{key: $a}}), (b:{_label(end)} {{key: $b}})\n"
+        f"MATCH p = allShortestPaths((a)-[*..{hops}]-(b))\n"
+        "RETURN [n IN nodes(p) | n] AS nodes,\n"
+        "       [r IN relationships(p) | {r: r, start_key: startNode(r).key,\n"
+        "         start_label: labels(startNode(r))[0], end_key: endNode(r).key,\n"
+        "         end_label: labels(endNode(r))[0]}] AS rels"
+    )
+
+
+def all_nodes_query(label: Label) -> LiteralString:
+    """Every node of one label."""
+    return f"MATCH (n:{_label(label)}) RETURN n"
+
+
+def all_relationships_query(rel: RelType) -> LiteralString:
+    """Every relationship of one type with the label and key of both ends."""
+    return (
+        f"MATCH (a)-[r:{_type(rel)}]->(b)\n"
+        "RETURN r, labels(a)[0] AS start_label, a.key AS start_key,\n"
+        "       labels(b)[0] AS end_label, b.key AS end_key"
+    )
+
+
+def count_nodes_query(label: Label) -> LiteralString:
+    """Node count of one label (answered from the count store)."""
+    return f"MATCH (n:{_label(label)}) RETURN count(n) AS n"
+
+
+def count_relationships_query(rel: RelType) -> LiteralString:
+    """Relationship count of one type (answered from the count store)."""
+    return f"MATCH ()-[r:{_type(rel)}]->() RETURN count(r) AS n"

@@ -1,0 +1,74 @@
+"""Shared fixtures: the store contract suite runs on every store kind.
+
+The Neo4j parameter talks to the real server named by ``OCGMAP_TEST_NEO4J_URI`` (started by
+``scripts/neo4j-local``; ``.ci/run`` sets it). That server is wiped before each test, so it
+must be a throwaway one: the suite never uses ``NEO4J_URI``. Without the variable the Neo4j
+tests are skipped with a reason, except when ``OCGMAP_REQUIRE_NEO4J=1`` (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ocgmap.errors import StoreUnavailable
+from ocgmap.store import GraphStore
+from ocgmap.store.embedded import EmbeddedStore
+
+STORE_KINDS = ["embedded", "neo4j"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--runslow", action="store_true", help="run tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--runslow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+def neo4j_test_settings() -> tuple[str, str, str]:
+    """URI, user and password of the throwaway test server, or skip/fail without one."""
+    uri = os.environ.get("OCGMAP_TEST_NEO4J_URI")
+    if not uri:
+        reason = "OCGMAP_TEST_NEO4J_URI is not set: start scripts/neo4j-local and set it"
+        if os.environ.get("OCGMAP_REQUIRE_NEO4J") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    user = os.environ.get("OCGMAP_TEST_NEO4J_USER", "neo4j")
+    password = os.environ.get("OCGMAP_TEST_NEO4J_PASSWORD", "ocgmap-local")
+    return uri, user, password
+
+
+@pytest.fixture(scope="session")
+def neo4j_session_store() -> Iterator[GraphStore]:
+    from ocgmap.store.neo4j import Neo4jStore
+
+    uri, user, password = neo4j_test_settings()
+    try:
+        store = Neo4jStore.connect(uri, user, password)
+    except StoreUnavailable as exc:
+        pytest.fail(f"the test Neo4j server is not usable: {exc}")
+    store.ensure_schema()
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """An empty store of each kind, schema ensured."""
+    if request.param == "embedded":
+        embedded = EmbeddedStore(tmp_path / "graph.json")
+        embedded.ensure_schema()
+        yield embedded
+        return
+    neo = request.getfixturevalue("neo4j_session_store")
+    neo.wipe()
+    yield neo

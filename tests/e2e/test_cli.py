@@ -1,0 +1,98 @@
+"""The ``ocgmap`` command, run as a user runs it: in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+OCGMAP = shutil.which("ocgmap") or str(Path(sys.executable).parent / "ocgmap")
+
+
+def run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [OCGMAP, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("NEO4J_", "OCGMAP_")) or k.startswith("OCGMAP_TEST_")
+    }
+    clean.update(OCGMAP_HOME=str(tmp_path / "home"), COLUMNS="200")
+    return clean
+
+
+def test_version(env: dict[str, str], tmp_path: Path) -> None:
+    from ocgmap import __version__
+
+    done = run("--version", env=env, cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.strip() == f"ocgmap {__version__}"
+
+
+def test_db_init_and_status_on_embedded_store(env: dict[str, str], tmp_path: Path) -> None:
+    init = run("db", "init", env=env, cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    assert (tmp_path / "home" / "graph.json").exists()
+    status = run("db", "status", "--json", env=env, cwd=tmp_path)
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout) == {"store": "embedded", "nodes": {}, "relationships": {}}
+
+
+def test_unreachable_neo4j_is_one_line_naming_the_uri(env: dict[str, str], tmp_path: Path) -> None:
+    env["NEO4J_URI"] = "bolt://127.0.0.1:1"
+    done = run("db", "status", env=env, cwd=tmp_path)
+    assert done.returncode != 0
+    assert "bolt://127.0.0.1:1" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_bad_uri_scheme_is_explained(env: dict[str, str], tmp_path: Path) -> None:
+    env["NEO4J_URI"] = "http://127.0.0.1:7474"
+    done = run("db", "status", env=env, cwd=tmp_path)
+    assert done.returncode == 1 and "must start with one of bolt://" in done.stderr
+
+
+def test_debug_shows_the_traceback(env: dict[str, str], tmp_path: Path) -> None:
+    env["NEO4J_URI"] = "bolt://127.0.0.1:1"
+    done = run("--debug", "db", "status", env=env, cwd=tmp_path)
+    assert done.returncode != 0 and "Traceback" in done.stderr
+
+
+def test_wipe_needs_confirmation(env: dict[str, str], tmp_path: Path) -> None:
+    done = run("db", "wipe", env=env, cwd=tmp_path)
+    assert done.returncode == 1 and "--yes" in done.stderr
+    assert run("db", "wipe", "--yes", env=env, cwd=tmp_path).returncode == 0
+
+
+def test_demo_runs_on_the_embedded_store(env: dict[str, str], tmp_path: Path) -> None:
+    done = run("demo", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "embedded store" in done.stdout
+    assert (tmp_path / "home" / "graph.json").exists()
+
+
+@pytest.mark.neo4j
+def test_db_init_and_status_on_real_neo4j(env: dict[str, str], tmp_path: Path) -> None:
+    from conftest import neo4j_test_settings
+
+    uri, user, password = neo4j_test_settings()
+    env.update(NEO4J_URI=uri, NEO4J_USER=user, NEO4J_PASSWORD=password)
+    assert run("db", "init", env=env, cwd=tmp_path).returncode == 0
+    status = run("db", "status", "--json", env=env, cwd=tmp_path)
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["store"] == "neo4j"
+    env["NEO4J_PASSWORD"] = "not-the-password"
+    refused = run("db", "status", env=env, cwd=tmp_path)
+    assert refused.returncode == 1 and "refused the credentials" in refused.stderr
