@@ -13,7 +13,7 @@ __all__ = ["get_store", "load_counts"]
 
 @st.cache_resource
 def get_store() -> GraphStore:
-    """The store the settings choose, opened once per dashboard process."""
+    """Return the store the settings choose, opened once per dashboard process."""
     return open_store(Settings())
 
 

@@ -196,7 +196,7 @@ class NodeRow(_Row):
 
     @property
     def ref(self) -> NodeRef:
-        """This row's node reference."""
+        """Return the node reference of this row."""
         return NodeRef(label=self.label, key=self.key)
 
 
@@ -244,7 +244,7 @@ class Node(BaseModel):
 
     @property
     def ref(self) -> NodeRef:
-        """This node's reference."""
+        """Return the reference of this node."""
         return NodeRef(label=self.label, key=self.key)
 
     @property
@@ -273,7 +273,7 @@ class Subgraph(BaseModel):
     edges: list[Edge] = Field(default_factory=list)
 
     def refs(self) -> set[NodeRef]:
-        """The references of every node in this subgraph."""
+        """Return the references of every node in this subgraph."""
         return {n.ref for n in self.nodes}
 
 

@@ -71,11 +71,11 @@ class GraphStore(Protocol):
         ...
 
     def subgraph(self, refs: Sequence[NodeRef]) -> Subgraph:
-        """The given nodes and every relationship among them."""
+        """Return the given nodes and every relationship among them."""
         ...
 
     def to_networkx(self, filter: GraphFilter | None = None) -> nx.MultiDiGraph:
-        """The graph (or the filtered part) as a networkx MultiDiGraph.
+        """Return the graph (or the filtered part) as a networkx MultiDiGraph.
 
         Node ids are ``"<Label>:<key>"``; node attributes are ``label``, ``key`` and the
         properties; edge keys are ``"<TYPE>|<key>"``, edge attributes ``type`` and properties.

@@ -32,7 +32,7 @@ _VERSION = 1
 
 
 def node_id(ref: NodeRef) -> str:
-    """The networkx node id of a node reference: ``"<Label>:<key>"``."""
+    """Return the networkx node id of a node reference: ``"<Label>:<key>"``."""
     return f"{ref.label}:{ref.key}"
 
 
@@ -213,7 +213,7 @@ class EmbeddedStore:
         return self._subgraph(seen)
 
     def subgraph(self, refs: Sequence[NodeRef]) -> Subgraph:
-        """The given nodes and every relationship among them."""
+        """Return the given nodes and every relationship among them."""
         return self._subgraph({node_id(r) for r in refs if node_id(r) in self.graph})
 
     def _subgraph(self, nids: set[str]) -> Subgraph:
@@ -246,7 +246,7 @@ class EmbeddedStore:
         return Path(nodes=[self._node(n) for n in nids], edges=edges)
 
     def to_networkx(self, filter: GraphFilter | None = None) -> nx.MultiDiGraph:
-        """A copy of the graph, or of the part ``filter`` selects."""
+        """Return a copy of the graph, or of the part ``filter`` selects."""
         flt = filter or GraphFilter()
         labels = {str(x) for x in flt.labels} if flt.labels is not None else None
         types = {str(x) for x in flt.types} if flt.types is not None else None

@@ -39,7 +39,7 @@ _SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
 def _one_line(reason: object) -> str:
-    """The last line of a driver message, whitespace collapsed (drivers nest causes)."""
+    """Return the last line of a driver message, whitespace collapsed (drivers nest causes)."""
     lines = [line.strip() for line in str(reason).splitlines() if line.strip()]
     return " ".join(lines[-1].split()) if lines else type(reason).__name__
 
@@ -300,7 +300,7 @@ class Neo4jStore:
         return self.subgraph(list(seen))
 
     def subgraph(self, refs: Sequence[NodeRef]) -> Subgraph:
-        """The given nodes and every relationship among them."""
+        """Return the given nodes and every relationship among them."""
         nodes = self._nodes(refs)
         ids = [n.element_id for n in nodes]
         records = self._read(q.relationships_among_query(), ids=ids)
@@ -332,7 +332,7 @@ class Neo4jStore:
         return [paths[k] for k in sorted(paths)]
 
     def to_networkx(self, filter: GraphFilter | None = None) -> nx.MultiDiGraph:
-        """The graph, or the part ``filter`` selects, as a networkx MultiDiGraph."""
+        """Return the graph, or the part ``filter`` selects, as a networkx MultiDiGraph."""
         flt = filter or GraphFilter()
         graph = nx.MultiDiGraph()
         for label in flt.labels if flt.labels is not None else Label:
