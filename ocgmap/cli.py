@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,6 +18,7 @@ from rich.table import Table
 from ocgmap import __version__
 from ocgmap.config import Settings, StoreKind
 from ocgmap.errors import OcgmapError
+from ocgmap.progress import progress_bars
 from ocgmap.schema.models import Counts
 from ocgmap.store import GraphStore, open_store
 
@@ -32,7 +34,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Create, inspect and empty the graph store.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-out = Console()
+console = Console()
 err = Console(stderr=True)
 _state = {"debug": False}
 
@@ -44,7 +46,7 @@ StoreOption = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"ocgmap {__version__}")
+        console.print(f"ocgmap {__version__}")
         raise typer.Exit()
 
 
@@ -75,7 +77,7 @@ def _print_counts(counts: Counts) -> None:
         table.add_row("relationship", rel, f"{n:,}")
     if not counts.nodes:
         table.add_row("", "(empty)", "0")
-    out.print(table)
+    console.print(table)
 
 
 @db_app.command("init")
@@ -84,7 +86,7 @@ def db_init(store: StoreOption = None) -> None:
     graph = _open(store)
     try:
         graph.ensure_schema()
-        out.print(f"[green]ok[/green] {graph.name} store ready")
+        console.print(f"[green]ok[/green] {graph.name} store ready")
     finally:
         graph.close()
 
@@ -117,9 +119,29 @@ def db_wipe(
     graph = _open(store)
     try:
         graph.wipe()
-        out.print(f"[green]ok[/green] {graph.name} store emptied")
+        console.print(f"[green]ok[/green] {graph.name} store emptied")
     finally:
         graph.close()
+
+
+@app.command("synth")
+def synth(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the files into.")],
+    seed: Annotated[int, typer.Option(help="Same seed and scale give identical files.")] = 0,
+    scale: Annotated[float, typer.Option(help="1.0 is about one region's year.")] = 1.0,
+) -> None:
+    """Generate a synthetic OIC world with ground truth (every source file + truth.json)."""
+    from ocgmap.synth import generate
+
+    with progress_bars(out) as progress:
+        truth = generate(out, seed=seed, scale=scale, progress=progress)
+    table = Table(title=f"synthetic world in {out} (seed {seed}, scale {scale:g})")
+    for column in ("file", "rows", "planted faults"):
+        table.add_column(column, justify="left" if column == "file" else "right")
+    for name, info in truth.files.items():
+        table.add_row(name, f"{info.rows:,}", str(info.quarantine))
+    table.caption = f"{len(truth.groups)} planted groups and decoys in {out / 'truth.json'}"
+    console.print(table)
 
 
 @app.command("demo")
@@ -127,7 +149,7 @@ def demo(store: StoreOption = None) -> None:
     """Run the full demo on the steps ocgmap has so far (embedded store by default)."""
     from ocgmap.demo import run_demo
 
-    run_demo(Settings(), kind=store or "embedded", console=out)
+    run_demo(Settings(), kind=store or "embedded", console=console)
 
 
 @app.command("dashboard")

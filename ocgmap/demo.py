@@ -1,9 +1,8 @@
 """``ocgmap demo``: the main job end to end on a fresh machine.
 
-The demo runs every step ocgmap has: today that is preparing the store and reporting what
-it holds. Generating a synthetic world, loading it, analysing it and exporting a target
-package join the demo as those steps are built; until then the demo says so plainly rather
-than pretend.
+The demo runs every step ocgmap has: today that is generating a small synthetic world and
+preparing the store. Loading the world, analysing it and exporting a target package join the
+demo as those steps are built; until then the demo says so plainly rather than pretend.
 """
 
 from __future__ import annotations
@@ -12,11 +11,15 @@ from rich.console import Console
 
 from ocgmap.config import Settings, StoreKind
 from ocgmap.store import open_store
+from ocgmap.synth import generate
 
 __all__ = ["PENDING_STEPS", "run_demo"]
 
 #: Steps of the full demo that this version of ocgmap does not have yet.
-PENDING_STEPS = ("generate", "load", "analyse", "export")
+PENDING_STEPS = ("load", "analyse", "export")
+
+#: The demo world: small enough to run in seconds, with every archetype planted once.
+DEMO_SEED, DEMO_SCALE = 7, 0.1
 
 
 def run_demo(
@@ -34,17 +37,29 @@ def run_demo(
         Where to report progress.
     """
     console = console or Console()
+    console.rule("ocgmap demo")
+    data = settings.home / "demo" / "data"
+    console.print(
+        f"[bold]1. generate[/bold]: a synthetic world (seed {DEMO_SEED}, "
+        f"scale {DEMO_SCALE}) in {data}"
+    )
+    truth = generate(data, seed=DEMO_SEED, scale=DEMO_SCALE)
+    rows = sum(f.rows for f in truth.files.values())
+    planted = sum(1 for g in truth.groups if not g.decoy)
+    console.print(
+        f"   {rows:,} rows in {len(truth.files)} files; {planted} planted groups, "
+        f"{len(truth.groups) - planted} decoys"
+    )
     store = open_store(settings, kind=kind)
     try:
-        console.rule("ocgmap demo")
-        console.print(f"[bold]1. store[/bold]: preparing the {store.name} store")
+        console.print(f"[bold]2. store[/bold]: preparing the {store.name} store")
         store.ensure_schema()
         counts = store.counts()
         total = sum(counts.nodes.values())
         console.print(
             f"   ready: {total:,} nodes, {sum(counts.relationships.values()):,} relationships"
         )
-        for number, step in enumerate(PENDING_STEPS, start=2):
+        for number, step in enumerate(PENDING_STEPS, start=3):
             console.print(f"[bold]{number}. {step}[/bold]: not in this version of ocgmap yet")
     finally:
         store.close()
