@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class Detection:
     """Clandestine entrants found in or near a vehicle (formats.md §1)."""
 
@@ -43,7 +43,7 @@ class Detection:
     notes: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Subject:
     """One subject of a referral or one member of an OCG: type and clean identifier."""
 
@@ -52,7 +52,7 @@ class Subject:
     dob: dt.date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Referral:
     """An intelligence referral, graded 3x5x2 (formats.md §2)."""
 
@@ -70,7 +70,7 @@ class Referral:
     summary: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Call:
     """A call or SMS between two E.164 numbers."""
 
@@ -81,7 +81,7 @@ class Call:
     kind: str = "CALL"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sighting:
     """An ANPR read of a vehicle by a camera."""
 
@@ -90,7 +90,7 @@ class Sighting:
     camera: Camera
 
 
-@dataclass
+@dataclass(slots=True)
 class Crossing:
     """A freight crossing booking; unaccompanied trailers have no vehicle or driver."""
 
@@ -106,7 +106,7 @@ class Crossing:
     load: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribution:
     """A subscriber record attributing a phone number."""
 
@@ -117,7 +117,7 @@ class Attribution:
     on: dt.date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MappedMember:
     """One row of an OCG's current mapping record (formats.md §7)."""
 
@@ -125,7 +125,7 @@ class MappedMember:
     role: str
 
 
-@dataclass
+@dataclass(slots=True)
 class GroupEvents:
     """Everything a planted group adds to the world's files."""
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ocgmap import __version__
+from ocgmap.errors import InputError
 from ocgmap.normalise import company as company_key
 from ocgmap.normalise import person as person_key
 from ocgmap.synth import background as bg
@@ -151,8 +152,11 @@ def generate(
     3
     """
     if not scale > 0:
-        raise ValueError(f"The 'scale' parameter must be > 0. Got {scale!r} instead.")
-    out.mkdir(parents=True, exist_ok=True)
+        raise InputError(f"The 'scale' parameter must be > 0. Got {scale!r} instead.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"Cannot write the synthetic world to {out}: {exc.strerror}.") from exc
     ids = Ids(_rng(seed, scale, "ids"))
     make = Factory(_rng(seed, scale, "world"), ids)
     world = World(dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31))

@@ -65,7 +65,7 @@ class Ids:
         return "".join(self.rng.choice(alphabet) for _ in range(n))
 
     def _digits(self, n: int) -> str:
-        return "".join(self.rng.choice(string.digits) for _ in range(n))
+        return f"{self.rng.randrange(10**n):0{n}d}"
 
     def vrm(self, country: str) -> str:
         """A normalised registration mark in the country's usual shape."""

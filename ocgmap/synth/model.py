@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Address:
     """A UK (or foreign) postal address."""
 
@@ -42,7 +42,7 @@ class Address:
         return f"{self.line1}, {self.town}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     """A driver, director, controller, facilitator or broker."""
 
@@ -60,7 +60,7 @@ class Person:
         return f"{self.forename} {self.surname}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Vehicle:
     """A tractor unit, rigid lorry or van, by its normalised VRM."""
 
@@ -68,7 +68,7 @@ class Vehicle:
     country: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trailer:
     """A trailer by its normalised id and its type (formats.md §1 codes)."""
 
@@ -76,7 +76,7 @@ class Trailer:
     trailer_type: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Licence:
     """A GB goods vehicle operator licence."""
 
@@ -88,7 +88,7 @@ class Licence:
     traffic_area: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Company:
     """A haulage company: GB companies have a company number and usually a licence."""
 
@@ -106,7 +106,7 @@ class Company:
     category: str = "Private Limited Company"
 
 
-@dataclass
+@dataclass(slots=True)
 class Haulier:
     """A company with its fleet, drivers and office phone."""
 
@@ -119,7 +119,7 @@ class Haulier:
     group_id: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Group:
     """A planted organised crime group (or a decoy) and what the analysis should say of it."""
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
+from collections.abc import Callable
 
-from ocgmap.normalise import company as company_key
-from ocgmap.normalise import person_key
+from ocgmap.normalise import person as person_name
 from ocgmap.synth.ids import Ids
 from ocgmap.synth.model import Address, Company, Licence, Person
 from ocgmap.synth.pools import (
@@ -46,6 +47,8 @@ _AREA = {
     "SL": "K",
 }
 
+_INITIALS = tuple(f"{a} {b}" for a in "ADJKMPRST" for b in "BCEGHLW") + tuple("ABCDGJKMPRSTW")
+
 _FOREIGN_TOWNS = {
     "PL": ("Poznań", "Łódź", "Wrocław", "Kraków"),
     "RO": ("Cluj-Napoca", "Timișoara", "Iași"),
@@ -53,6 +56,12 @@ _FOREIGN_TOWNS = {
     "LT": ("Vilnius", "Kaunas"),
     "NL": ("Rotterdam", "Venlo", "Tilburg"),
 }
+
+
+@functools.cache
+def _folded(word: str) -> str:
+    """A pool word as ocgmap normalises person names (cached: pools are small)."""
+    return person_name(word) or word
 
 
 class Factory:
@@ -102,8 +111,8 @@ class Factory:
             dob = dt.date(self.rng.randint(*born), self.rng.randint(1, 12), self.rng.randint(1, 28))
             forename = self.rng.choice(FORENAMES[pool])
             surname = self.rng.choice(SURNAMES[pool])
-            key = person_key(f"{forename} {surname}", dob)
-            if key and not self.ids.is_used(key):
+            key = f"P:{_folded(forename)} {_folded(surname)}|{dob.isoformat()}"
+            if not self.ids.is_used(key):
                 self.ids.claim(key)
                 numbers = [self.ids.phone(phone_country or nationality) for _ in range(phones)]
                 title = self.rng.choice(["Mr", "Mr", "Mr", "Mrs", "Ms"]) if pool == "GB" else "Mr"
@@ -111,14 +120,32 @@ class Factory:
         raise RuntimeError("could not find an unused name")  # pragma: no cover
 
     def company_name(self, country: str, words: str | None = None) -> str:
-        """A unique company name with the country's legal form."""
-        for _ in range(200):
-            stem = words or self.rng.choice(COMPANY_STEMS)
-            name = f"{stem} {self.rng.choice(COMPANY_WORDS)} {LEGAL_FORMS.get(country, ('',))[0]}"
-            if not self.ids.is_used(f"CO:{company_key(name)}"):
-                self.ids.claim(f"CO:{company_key(name)}")
-                return name.strip()
-            words = None
+        """A unique company name with the country's legal form.
+
+        Names are tried from small pools first (``<stem> <word>``), then from larger ones
+        (surnames, initials, towns), then with a region or a number, as real registers do.
+        """
+        rng, pool = self.rng, SURNAMES.get(country, SURNAMES["GB"])
+        shapes: list[Callable[[], str]] = [
+            lambda: f"{words or rng.choice(COMPANY_STEMS)} {rng.choice(COMPANY_WORDS)}",
+            lambda: f"{rng.choice(pool)} {rng.choice(COMPANY_WORDS)}",
+            lambda: f"{rng.choice(_INITIALS)} {rng.choice(pool)} {rng.choice(COMPANY_WORDS)}",
+            lambda: (
+                f"{rng.choice(TOWNS)[0]} {rng.choice(COMPANY_STEMS)} {rng.choice(COMPANY_WORDS)}"
+            ),
+            lambda: (
+                f"{rng.choice(COMPANY_STEMS)} {rng.choice(COMPANY_WORDS)} {rng.randint(2, 9999)}"
+            ),
+        ]
+        suffix = LEGAL_FORMS.get(country, ("",))[0]
+        # Bases have no punctuation, so distinct upper-case bases stay distinct once
+        # normalised; the legal suffix is the country's, so it cannot make two names clash.
+        for shape, tries in zip(shapes, (3, 3, 3, 3, 200), strict=True):
+            for _ in range(tries):
+                base = shape()
+                if not self.ids.is_used(f"CO:{country}:{base.upper()}"):
+                    self.ids.claim(f"CO:{country}:{base.upper()}")
+                    return f"{base} {suffix}".strip()
         raise RuntimeError("could not find an unused company name")  # pragma: no cover
 
     def gb_company(

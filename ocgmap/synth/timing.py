@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import random
 from zoneinfo import ZoneInfo
 
@@ -39,12 +41,20 @@ FREIGHT_HOURS: tuple[float, ...] = (
 )
 
 
+_HOURS = tuple(range(24))
+
+
+@functools.cache
+def _cumulative(weights: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(itertools.accumulate(weights))
+
+
 def moment(
     rng: random.Random, start: dt.date, end: dt.date, hours: tuple[float, ...] = FREIGHT_HOURS
 ) -> dt.datetime:
     """A UTC moment between ``start`` and ``end`` (inclusive) at a weighted local hour."""
     day = start + dt.timedelta(days=rng.randrange((end - start).days + 1))
-    hour = rng.choices(range(24), weights=hours)[0]
+    hour = rng.choices(_HOURS, cum_weights=_cumulative(hours))[0]
     local = dt.datetime(day.year, day.month, day.day, hour, rng.randrange(60), tzinfo=LONDON)
     return local.astimezone(dt.UTC)
 

@@ -81,6 +81,7 @@ def test_demo_runs_on_the_embedded_store(env: dict[str, str], tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     assert "embedded store" in done.stdout
     assert (tmp_path / "home" / "graph.json").exists()
+    assert (tmp_path / "home" / "demo" / "data" / "truth.json").exists()
 
 
 @pytest.mark.neo4j
@@ -96,3 +97,19 @@ def test_db_init_and_status_on_real_neo4j(env: dict[str, str], tmp_path: Path) -
     env["NEO4J_PASSWORD"] = "not-the-password"
     refused = run("db", "status", env=env, cwd=tmp_path)
     assert refused.returncode == 1 and "refused the credentials" in refused.stderr
+
+
+def test_synth_writes_a_world_with_its_truth(env: dict[str, str], tmp_path: Path) -> None:
+    out = tmp_path / "world"
+    done = run("synth", "--out", str(out), "--seed", "5", "--scale", "0.05", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    truth = json.loads((out / "truth.json").read_text())
+    assert (truth["seed"], truth["scale"]) == (5, 0.05)
+    assert "detections.csv" in done.stdout and "planted faults" in done.stdout
+    assert len(list(out.glob("*.csv"))) == 9 and (out / "psc.jsonl").exists()
+
+
+def test_synth_refuses_a_bad_scale(env: dict[str, str], tmp_path: Path) -> None:
+    done = run("synth", "--out", str(tmp_path / "w"), "--scale", "0", env=env, cwd=tmp_path)
+    assert done.returncode != 0 and "scale" in done.stderr
+    assert "Traceback" not in done.stderr
