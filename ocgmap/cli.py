@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from ocgmap.errors import OcgmapError
 from ocgmap.progress import progress_bars
 from ocgmap.schema.models import Counts
 from ocgmap.store import GraphStore, open_store
+
+if TYPE_CHECKING:
+    from loaders.pipeline import LoadReport
 
 __all__ = ["app", "main"]
 
@@ -142,6 +145,66 @@ def synth(
         table.add_row(name, f"{info.rows:,}", str(info.quarantine))
     table.caption = f"{len(truth.groups)} planted groups and decoys in {out / 'truth.json'}"
     console.print(table)
+
+
+@app.command("load")
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
+    source: Annotated[
+        str | None, typer.Option("--source", help="Treat every file as this source.")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="YAML column mapping (formats.md §10).")
+    ] = None,
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Load source files into the graph: validate, quarantine, resolve, write."""
+    from loaders.mapping import load_mapping
+    from loaders.pipeline import run
+
+    settings = Settings()
+    column_map = load_mapping(mapping) if mapping else None
+    graph = _open(store)
+    try:
+        with progress_bars("loading") as progress:
+            report = run(
+                paths, graph, settings.home, source=source, mapping=column_map, progress=progress
+            )
+    finally:
+        graph.close()
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        _print_load(report, settings.home)
+    if any(f.error for f in report.files):
+        raise typer.Exit(1)
+
+
+def _print_load(report: LoadReport, home: Path) -> None:
+    table = Table(title=f"load {report.load_id} into the {report.store} store")
+    for column in ("file", "source", "rows", "loaded", "quarantined", "skipped"):
+        table.add_column(column, justify="left" if column in ("file", "source") else "right")
+    for f in report.files:
+        name = Path(f.path).name
+        if f.error:
+            table.add_row(name, f.source, "", "", "", "", style="red")
+            continue
+        table.add_row(
+            name, f.source, f"{f.rows:,}", f"{f.loaded:,}", f"{f.quarantined:,}", f"{f.skipped:,}"
+        )
+    console.print(table)
+    for f in report.files:
+        if f.error:
+            err.print(f"[red]error:[/red] {f.error}", soft_wrap=True, highlight=False)
+    if any(f.quarantine_file for f in report.files):
+        console.print(f"quarantined rows: {home / 'quarantine' / report.load_id}")
+    console.print(
+        f"{sum(report.nodes.values()):,} nodes and "
+        f"{sum(report.relationships.values()):,} relationships in the store; "
+        f"{report.possibly_same} possible matches; "
+        f"report: {home / 'loads' / report.load_id / 'report.json'}"
+    )
 
 
 @app.command("demo")

@@ -18,6 +18,7 @@ from ocgmap.errors import SchemaError
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.spec import (
     BandScheme,
+    Basis,
     GradingScheme,
     LabelSpec,
     NodeKind,
@@ -28,6 +29,7 @@ from ocgmap.schema.spec import (
 
 __all__ = [
     "BandScheme",
+    "Basis",
     "GradingScheme",
     "Label",
     "LabelSpec",

@@ -56,3 +56,4 @@ class RelType(StrEnum):
     IN_CLUSTER = "IN_CLUSTER"
     REVIEWS = "REVIEWS"
     RESULT_OF = "RESULT_OF"
+    POSSIBLY_SAME = "POSSIBLY_SAME"

@@ -155,6 +155,8 @@ def properties_model(owner: Label | RelType) -> type[BaseModel]:
 
 
 def _clean_properties(owner: Label | RelType, props: dict[str, Any]) -> dict[str, Any]:
+    if not props:
+        return {}
     model = properties_model(owner)
     try:
         return model.model_validate(props).model_dump(exclude_none=True)
@@ -190,8 +192,11 @@ class NodeRow(_Row):
 
     @model_validator(mode="after")
     def _check(self) -> NodeRow:
-        object.__setattr__(self, "properties", _clean_properties(self.label, self.properties))
-        _check_grading(load_schema().labels[self.label].intelligence, self.grading, self.label)
+        spec = load_schema().labels[self.label]
+        props = _clean_properties(self.label, self.properties)
+        props["basis"] = str(spec.basis)
+        object.__setattr__(self, "properties", props)
+        _check_grading(spec.intelligence, self.grading, self.label)
         return self
 
     @property
@@ -220,7 +225,9 @@ class EdgeRow(_Row):
                 f"{self.type} must go from {[str(x) for x in spec.from_]} to "
                 f"{[str(x) for x in spec.to]}. Got {self.start.label} -> {self.end.label}."
             )
-        object.__setattr__(self, "properties", _clean_properties(self.type, self.properties))
+        props = _clean_properties(self.type, self.properties)
+        props["basis"] = str(spec.basis)
+        object.__setattr__(self, "properties", props)
         _check_grading(spec.intelligence, self.grading, self.type)
         return self
 

@@ -11,6 +11,7 @@ from ocgmap.schema.labels import Label, RelType
 
 __all__ = [
     "BandScheme",
+    "Basis",
     "GradingScheme",
     "LabelSpec",
     "NodeKind",
@@ -31,8 +32,16 @@ RESERVED = frozenset(
         "intel_assessment",
         "handling_code",
         "handling_conditions",
+        "basis",
     }
 )
+
+
+class Basis(StrEnum):
+    """Whether a node or relationship records a fact or an assessment (DPA 2018 s.38(2))."""
+
+    FACT = "fact"
+    ASSESSMENT = "assessment"
 
 
 class PropType(StrEnum):
@@ -73,6 +82,7 @@ class LabelSpec(_Frozen):
     pivot: bool = False
     sensitive: bool = False
     intelligence: bool = False
+    basis: Basis = Basis.FACT
     properties: dict[str, PropType] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -91,6 +101,7 @@ class RelSpec(_Frozen):
     to: tuple[Label, ...]
     weight: float = 0.0
     intelligence: bool = False
+    basis: Basis = Basis.FACT
     properties: dict[str, PropType] = Field(default_factory=dict)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
 import networkx as nx
@@ -88,6 +89,14 @@ class GraphStore(Protocol):
 
     def wipe(self) -> None:
         """Delete every node and relationship."""
+        ...
+
+    def bulk(self) -> AbstractContextManager[None]:
+        """Group the writes made inside: they are kept together or not at all.
+
+        The embedded store saves once when the block ends (and drops the block's writes if
+        it fails); Neo4j writes each batch in its own transaction as it goes.
+        """
         ...
 
     def close(self) -> None:

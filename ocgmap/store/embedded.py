@@ -7,12 +7,13 @@ that the Neo4j store implements, and the same contract tests run against both.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import tempfile
 from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -77,6 +78,26 @@ class EmbeddedStore:
     def __init__(self, path: FsPath) -> None:
         self.path = path
         self.graph: nx.MultiDiGraph = self._read() if path.exists() else nx.MultiDiGraph()
+        self._deferred = 0
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Save once when the block ends; if it fails, go back to the last saved graph."""
+        self._deferred += 1
+        try:
+            yield
+        except BaseException:
+            self._deferred -= 1
+            if not self._deferred:
+                self.graph = self._read() if self.path.exists() else nx.MultiDiGraph()
+            raise
+        self._deferred -= 1
+        if not self._deferred:
+            self.save()
+
+    def _saved(self) -> None:
+        if not self._deferred:
+            self.save()
 
     # -- persistence -------------------------------------------------------------------
     def _read(self) -> nx.MultiDiGraph:
@@ -106,7 +127,8 @@ class EmbeddedStore:
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, default=_encode, separators=(",", ":"))
+                # dumps (one shot) runs the C encoder; dump would stream through Python.
+                fh.write(json.dumps(data, default=_encode, separators=(",", ":")))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
@@ -132,7 +154,7 @@ class EmbeddedStore:
                 result.created += 1
             merge_row(self.graph.nodes[nid], row, types)
             result.rows += 1
-        self.save()
+        self._saved()
         return result
 
     def upsert_edges(self, type: RelType, rows: Iterable[EdgeRow]) -> UpsertResult:
@@ -158,7 +180,7 @@ class EmbeddedStore:
                 result.created += 1
             merge_row(self.graph.edges[u, v, k], row, types)
             result.rows += 1
-        self.save()
+        self._saved()
         return result
 
     def wipe(self) -> None:

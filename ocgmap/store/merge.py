@@ -13,7 +13,7 @@ from typing import Any
 from ocgmap.schema import PropType
 from ocgmap.schema.models import EdgeRow, NodeRow
 
-__all__ = ["MANAGED", "merge_row", "split_properties"]
+__all__ = ["MANAGED", "merge_row", "split_properties", "union"]
 
 #: Attributes a store manages itself, never taken from row properties.
 MANAGED = frozenset({"label", "key", "type", "sources", "first_seen", "last_seen"})
@@ -38,7 +38,8 @@ def split_properties(
     return scalars, lists
 
 
-def _union(old: Iterable[str], new: Iterable[str]) -> list[str]:
+def union(old: Iterable[str], new: Iterable[str]) -> list[str]:
+    """``old`` followed by the values of ``new`` it lacks, in order, without duplicates."""
     out = list(old)
     seen = set(out)
     for value in new:
@@ -59,8 +60,8 @@ def merge_row(
     scalars, lists = split_properties(row, types)
     attrs.update(scalars)
     for name, values in lists.items():
-        attrs[name] = _union(attrs.get(name) or [], values)
-    attrs["sources"] = _union(attrs.get("sources") or [], row.sources)
+        attrs[name] = union(attrs.get(name) or [], values)
+    attrs["sources"] = union(attrs.get("sources") or [], row.sources)
     seen: dt.datetime | None = row.seen_at
     if seen is not None:
         first, last = attrs.get("first_seen"), attrs.get("last_seen")

@@ -25,7 +25,7 @@ from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Counts, Edge, EdgeRow, Node, NodeRef, NodeRow, Path, Subgraph
 from ocgmap.store import queries as q
 from ocgmap.store.base import GraphFilter, UpsertResult
-from ocgmap.store.merge import MANAGED, split_properties
+from ocgmap.store.merge import MANAGED, split_properties, union
 
 __all__ = ["Neo4jStore"]
 
@@ -78,19 +78,53 @@ def _edge(r: neo4j.graph.Relationship, sl: str, sk: str, el: str, ek: str) -> Ed
     )
 
 
-def _params(row: NodeRow | EdgeRow, types: Any) -> dict[str, Any]:
-    scalars, lists = split_properties(row, types)
-    out: dict[str, Any] = {
-        "props": scalars,
-        "lists": lists,
-        "sources": list(row.sources),
-        "seen": row.seen_at.astimezone(dt.UTC) if row.seen_at else None,
-    }
+def _params(rows: Iterable[NodeRow | EdgeRow], types: Any) -> list[dict[str, Any]]:
+    """One parameter row per node or relationship, rows for the same one merged first.
+
+    Merging in Python with the rules of ``store/merge.py`` sends each node once per batch
+    instead of once per mention (a batch of crossings names the same haulier hundreds of
+    times); the Cypher then merges that one row into the stored node by the same rules.
+    """
+    merged: dict[tuple[str, ...], dict[str, Any]] = {}
+    for row in rows:
+        scalars, lists = split_properties(row, types)
+        temporal = {k: v.isoformat() for k, v in scalars.items() if isinstance(v, dt.date)}
+        scalars = {k: v for k, v in scalars.items() if k not in temporal}
+        if isinstance(row, NodeRow):
+            ident: tuple[str, ...] = (row.key,)
+        else:
+            ident = (row.start.key, row.end.key, row.key)
+        seen = row.seen_at.astimezone(dt.UTC) if row.seen_at else None
+        into = merged.get(ident)
+        if into is None:
+            merged[ident] = {
+                "props": scalars,
+                "temporal": temporal,
+                "lists": lists,
+                "sources": list(row.sources),
+                "first": seen,
+                "last": seen,
+                **_ident(row),
+            }
+            continue
+        into["props"].update(scalars)
+        into["temporal"].update(temporal)
+        for name, values in lists.items():
+            into["lists"][name] = union(into["lists"].get(name, []), values)
+        into["sources"] = union(into["sources"], row.sources)
+        if seen is not None:
+            into["first"] = seen if into["first"] is None else min(into["first"], seen)
+            into["last"] = seen if into["last"] is None else max(into["last"], seen)
+    for params in merged.values():
+        for end in ("first", "last"):
+            params[end] = params[end].isoformat() if params[end] else None
+    return list(merged.values())
+
+
+def _ident(row: NodeRow | EdgeRow) -> dict[str, str]:
     if isinstance(row, NodeRow):
-        out["key"] = row.key
-    else:
-        out.update(start=row.start.key, end=row.end.key, key=row.key)
-    return out
+        return {"key": row.key}
+    return {"start": row.start.key, "end": row.end.key, "key": row.key}
 
 
 def _batched(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -195,7 +229,7 @@ class Neo4jStore:
             for row in batch:
                 if row.label is not label:
                     raise StoreError(f"upsert_nodes({label}) was given a {row.label} row")
-            params = [_params(row, types) for row in batch]
+            params = _params(batch, types)
             result.created += self._write(query, params, len(params))
             result.rows += len(batch)
         return result
@@ -205,13 +239,14 @@ class Neo4jStore:
         types = load_schema().relationships[type].properties
         result = UpsertResult()
         for batch in _batched(rows, self.batch_size):
-            groups: dict[tuple[Label, Label], list[dict[str, Any]]] = defaultdict(list)
+            groups: dict[tuple[Label, Label], list[EdgeRow]] = defaultdict(list)
             for row in batch:
                 if row.type is not type:
                     raise StoreError(f"upsert_edges({type}) was given a {row.type} row")
-                groups[row.start.label, row.end.label].append(_params(row, types))
-            for (start, end), params in groups.items():
+                groups[row.start.label, row.end.label].append(row)
+            for (start, end), members in groups.items():
                 query = q.upsert_edges_query(type, start, end)
+                params = _params(members, types)
                 result.created += self._write(query, params, len(params), rels=True)
             result.rows += len(batch)
         return result
@@ -232,6 +267,11 @@ class Neo4jStore:
 
         with self._errors(), self.driver.session(database=self.database) as session:
             return session.execute_write(work)
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Nothing to group: every batch is already its own transaction."""
+        yield
 
     def wipe(self) -> None:
         """Delete every node and relationship (constraints stay)."""

@@ -65,26 +65,39 @@ def _prop(name: str) -> LiteralString:
     return cast(LiteralString, f"`{name}`")
 
 
-def _list_props(owner: Label | RelType) -> list[str]:
+def _props_of(owner: Label | RelType, *kinds: PropType) -> list[tuple[str, PropType]]:
     schema = load_schema()
     spec = schema.labels[owner] if isinstance(owner, Label) else schema.relationships[owner]
-    return [n for n, t in spec.properties.items() if t is PropType.STRING_LIST]
+    return [(n, t) for n, t in spec.properties.items() if t in kinds]
 
 
 def _merge_body(var: LiteralString, owner: Label | RelType) -> LiteralString:
-    """SET clauses that apply the merge rules of ``store/merge.py`` to ``var``."""
+    """SET clauses that apply the merge rules of ``store/merge.py`` to ``var``.
+
+    Temporal values travel as ISO text (``row.first``, ``row.last``, ``row.temporal``) and are
+    turned into DATETIME/DATE by the server: much cheaper than packing driver time objects.
+    """
+    first = "datetime(row.first)"
+    last = "datetime(row.last)"
     parts: list[LiteralString] = [
         f"SET {var} += row.props",
         f"SET {var}.sources = reduce(acc = coalesce({var}.sources, []), s IN row.sources | "
         "CASE WHEN s IN acc THEN acc ELSE acc + s END)",
-        f"SET {var}.first_seen = CASE WHEN row.seen IS NULL THEN {var}.first_seen "
-        f"WHEN {var}.first_seen IS NULL OR row.seen < {var}.first_seen THEN row.seen "
+        f"SET {var}.first_seen = CASE WHEN row.first IS NULL THEN {var}.first_seen "
+        f"WHEN {var}.first_seen IS NULL OR {first} < {var}.first_seen THEN {first} "
         f"ELSE {var}.first_seen END",
-        f"SET {var}.last_seen = CASE WHEN row.seen IS NULL THEN {var}.last_seen "
-        f"WHEN {var}.last_seen IS NULL OR row.seen > {var}.last_seen THEN row.seen "
+        f"SET {var}.last_seen = CASE WHEN row.last IS NULL THEN {var}.last_seen "
+        f"WHEN {var}.last_seen IS NULL OR {last} > {var}.last_seen THEN {last} "
         f"ELSE {var}.last_seen END",
     ]
-    for name in _list_props(owner):
+    for name, kind in _props_of(owner, PropType.DATETIME, PropType.DATE):
+        p = _prop(name)
+        fn: LiteralString = "datetime" if kind is PropType.DATETIME else "date"
+        parts.append(
+            f"SET {var}.{p} = CASE WHEN row.temporal.{p} IS NULL THEN {var}.{p} "
+            f"ELSE {fn}(row.temporal.{p}) END"
+        )
+    for name, _ in _props_of(owner, PropType.STRING_LIST):
         p = _prop(name)
         parts.append(
             f"SET {var}.{p} = CASE WHEN row.lists.{p} IS NULL THEN {var}.{p} ELSE "
@@ -104,7 +117,7 @@ def constraint_query(label: Label) -> LiteralString:
 def upsert_nodes_query(label: Label) -> LiteralString:
     """``UNWIND $rows`` merge of nodes of one label.
 
-    Each row is ``{key, props, lists, sources, seen}``.
+    Each row is ``{key, props, temporal, lists, sources, first, last}``.
     """
     return f"UNWIND $rows AS row\nMERGE (n:{_label(label)} {{key: row.key}})\n" + _merge_body(
         "n", label
@@ -115,8 +128,8 @@ def upsert_nodes_query(label: Label) -> LiteralString:
 def upsert_edges_query(rel: RelType, start: Label, end: Label) -> LiteralString:
     """``UNWIND $rows`` merge of relationships of one type between two labels.
 
-    Each row is ``{start, end, key, props, lists, sources, seen}``. Returns how many rows
-    found both end nodes, so the store can refuse rows that name missing nodes.
+    Each row is ``{start, end, key, props, temporal, lists, sources, first, last}``. Returns
+    how many rows found both end nodes, so the store can refuse rows that name missing nodes.
     """
     return (
         f"UNWIND $rows AS row\nMATCH (a:{_label(start)} {{key: row.start}})\n"

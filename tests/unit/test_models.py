@@ -30,6 +30,7 @@ def test_node_row_types_properties() -> None:
     assert row.properties == {
         "entrants_count": 3,
         "detected_at": dt.datetime(2025, 3, 1, 2, 14, tzinfo=dt.UTC),
+        "basis": "fact",
     }
 
 
@@ -81,6 +82,23 @@ def test_legacy_5x5x5_is_kept_verbatim() -> None:
         "intel_assessment": "2",
         "handling_code": "4",
     }
+
+
+def test_facts_and_assessments_are_marked_apart() -> None:
+    grading = Grading(source_evaluation="2", intel_assessment="C", handling_code="P")
+    referral = NodeRow(label="Referral", key="R1", sources=SRC, grading=grading)
+    assert referral.properties["basis"] == "assessment"
+    assert NodeRow(label="Detection", key="D1", sources=SRC).properties["basis"] == "fact"
+    link = EdgeRow(
+        type="CONCERNS",
+        start=referral.ref,
+        end=NodeRef(label="Phone", key="+44"),
+        sources=SRC,
+        grading=grading,
+    )
+    assert link.properties["basis"] == "assessment"
+    with pytest.raises(ValidationError, match="Extra inputs"):
+        NodeRow(label="Detection", key="D1", sources=SRC, properties={"basis": "assessment"})
 
 
 def test_intelligence_needs_grading_and_facts_take_none() -> None:

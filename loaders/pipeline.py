@@ -1,0 +1,266 @@
+"""The one load pipeline: read -> map -> validate -> normalise -> resolve -> write.
+
+Every source goes through :func:`run`. Bad rows never stop a load and are never lost: each
+goes to ``OCGMAP_HOME/quarantine/<load id>/<file name>`` with its row number, failing fields,
+a plain reason and its original values. A file that cannot be read fails alone with a one-line
+error. Writes are idempotent (provenance tokens are derived from each file's content, so
+loading a file again, or again after a crash, changes nothing), batched, and grouped so that a
+crash leaves the graph as it was after the last completed group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from loaders.base import FILE_PROVENANCE, GraphRow, RowContext, Source
+from loaders.mapping import ColumnMapping
+from loaders.quarantine import JsonLines, Quarantine
+from loaders.read import Record, file_digest, read_records
+from loaders.sources import discover
+from ocgmap.errors import InputError
+from ocgmap.resolve import HaulierIndex
+from ocgmap.schema.labels import Label, RelType
+from ocgmap.schema.models import EdgeRow, NodeRow, SourceRef
+from ocgmap.store import GraphFilter, GraphStore
+
+__all__ = ["FileReport", "LoadReport", "Progress", "run"]
+
+#: Called with a file name and how many more of its records were processed.
+Progress = Callable[[str, int], None]
+
+
+class FileReport(BaseModel):
+    """What happened to one file."""
+
+    path: str
+    source: str
+    file_id: str | None = None
+    rows: int = 0
+    loaded: int = 0
+    quarantined: int = 0
+    skipped: int = 0
+    quarantine_file: str | None = None
+    error: str | None = None
+
+
+class LoadReport(BaseModel):
+    """What one run of the loader did (written to ``loads/<load id>/report.json``)."""
+
+    load_id: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    store: str
+    files: list[FileReport] = Field(default_factory=list)
+    ignored: list[str] = Field(default_factory=list)
+    nodes: dict[str, int] = Field(default_factory=dict)
+    relationships: dict[str, int] = Field(default_factory=dict)
+    possibly_same: int = 0
+
+
+class _Batch:
+    """Graph rows waiting to be written, grouped by label and type."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[Label, list[NodeRow]] = defaultdict(list)
+        self.edges: dict[RelType, list[EdgeRow]] = defaultdict(list)
+        self.hubs: dict[tuple[Any, ...], GraphRow] = {}
+        self.records = 0
+
+    def clear(self) -> None:
+        self.nodes.clear()
+        self.edges.clear()
+        self.hubs.clear()
+        self.records = 0
+
+    def add(self, row: GraphRow) -> None:
+        if isinstance(row, NodeRow):
+            if row.label in FILE_PROVENANCE:
+                self.hubs[(row.label, row.key)] = row
+            else:
+                self.nodes[row.label].append(row)
+        elif row.type in FILE_PROVENANCE:
+            self.hubs[(row.type, row.start, row.end, row.key)] = row
+        else:
+            self.edges[row.type].append(row)
+
+    def flush(self, store: GraphStore) -> None:
+        for hub in self.hubs.values():
+            if isinstance(hub, NodeRow):
+                self.nodes[hub.label].append(hub)
+            else:
+                self.edges[hub.type].append(hub)
+        for label in Label:
+            if self.nodes.get(label):
+                store.upsert_nodes(label, self.nodes[label])
+        for rel in RelType:
+            if self.edges.get(rel):
+                store.upsert_edges(rel, self.edges[rel])
+        self.clear()
+
+
+def new_load_id(now: dt.datetime) -> str:
+    """A load id: UTC time and a random suffix, e.g. ``20250301T021400Z-3fa9c1``."""
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def _errors(exc: ValidationError) -> tuple[list[str], str]:
+    fields, reasons = [], []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "(row)"
+        fields.append(where)
+        reasons.append(f"{where}: {error['msg']}")
+    return fields, "; ".join(reasons)
+
+
+def _load_record(
+    record: Record, source: Source, mapping: ColumnMapping | None, ctx: RowContext
+) -> tuple[list[GraphRow] | None, list[str], str, dict[str, Any]]:
+    """Graph rows and extra columns of one record, or None with failing fields and reason."""
+    if record.error:
+        return None, ["(row)"], f"row {record.error}", {}
+    values = mapping.apply(record.values) if mapping and source.kind == "table" else record.values
+    ctx.raw = values
+    try:
+        row = source.model.model_validate(values)
+        extras = row.extras() if source.kind == "table" else {}
+        return list(source.to_graph(row, ctx)), [], "", extras
+    except ValidationError as exc:
+        fields, reason = _errors(exc)
+        return None, fields, reason, {}
+    except ValueError as exc:
+        return None, ["(row)"], str(exc), {}
+
+
+class _FileLoad:
+    """Loads one file: validates each record, quarantines failures, writes in batches."""
+
+    def __init__(
+        self,
+        path: Path,
+        source: Source,
+        store: GraphStore,
+        run_dir: Path,
+        quarantine_dir: Path,
+        mapping: ColumnMapping | None,
+        index: HaulierIndex,
+    ) -> None:
+        self.path, self.source, self.store, self.mapping = path, source, store, mapping
+        self.index = index
+        self.report = FileReport(path=str(path), source=source.name)
+        self.quarantine = Quarantine(quarantine_dir / path.name)
+        self.extras = JsonLines(run_dir / "extra_columns.jsonl")
+        self.batch = _Batch()
+        self.memo: dict[Any, Any] = {}
+
+    def record(self, record: Record) -> None:
+        self.report.rows += 1
+        if self.source.skip and not record.error and self.source.skip(record.values):
+            self.report.skipped += 1
+            return
+        assert self.report.file_id is not None
+        ref = SourceRef(load_id=self.report.file_id, file=self.path.name, row=record.row)
+        ctx = RowContext(ref, record.values, self.index, self.memo)
+        rows, fields, why, extras = _load_record(record, self.source, self.mapping, ctx)
+        if rows is None:
+            self.quarantine.add(record.row, fields, why, record.values)
+            self.report.quarantined += 1
+            return
+        if extras:
+            self.extras.add({"source": ref.token, "values": extras})
+        for row in rows:
+            self.batch.add(row)
+        self.report.loaded += 1
+        self.batch.records += 1
+
+    def run(self, progress: Progress | None, batch_rows: int, commit_rows: int) -> FileReport:
+        self.report.file_id = file_digest(self.path, text=self.path.suffix.lower() != ".xlsx")
+        records = read_records(self.path, self.source.kind)
+        try:
+            while chunk := list(islice(records, commit_rows)):
+                with self.store.bulk():
+                    for record in chunk:
+                        self.record(record)
+                        if self.batch.records >= batch_rows:
+                            self.batch.flush(self.store)
+                    self.batch.flush(self.store)
+                if progress:
+                    progress(self.path.name, len(chunk))
+        finally:
+            self.quarantine.close()
+            self.extras.close()
+        if self.quarantine.count:
+            self.report.quarantine_file = str(self.quarantine.path)
+        return self.report
+
+
+def run(
+    paths: Iterable[Path],
+    store: GraphStore,
+    home: Path,
+    *,
+    source: str | None = None,
+    mapping: ColumnMapping | None = None,
+    progress: Progress | None = None,
+    batch_rows: int = 2000,
+    commit_rows: int = 50_000,
+) -> LoadReport:
+    """Load files or folders into a store and return (and write) the load report.
+
+    Parameters
+    ----------
+    paths : iterable of pathlib.Path
+        Files, or folders whose files are recognised by their standard names.
+    store : GraphStore
+        Where to write.
+    home : pathlib.Path
+        ``OCGMAP_HOME``: quarantine files and reports go under it.
+    source : str, optional
+        Treat every file as this source.
+    mapping : ColumnMapping, optional
+        Rename columns and add constants before validation (formats.md §10).
+    progress : callable, optional
+        ``progress(file_name, records)`` as records are processed.
+    batch_rows, commit_rows : int
+        Input records per write batch, and per group that is kept or lost together.
+    """
+    started = dt.datetime.now(dt.UTC)
+    report = LoadReport(load_id=new_load_id(started), started_at=started, store=store.name)
+    files, ignored = discover(list(paths), source)
+    report.ignored = [str(p) for p in ignored]
+    if mapping is not None:
+        files = [(p, s) for p, s in files if source is not None or s.name == mapping.source]
+    store.ensure_schema()
+    index = HaulierIndex.from_graph(
+        store.to_networkx(GraphFilter(labels=frozenset({Label.HAULIER}), types=frozenset()))
+    )
+    quarantine_dir = home / "quarantine" / report.load_id
+    run_dir = home / "loads" / report.load_id
+    for path, src in files:
+        load = _FileLoad(path, src, store, run_dir, quarantine_dir, mapping, index)
+        try:
+            report.files.append(load.run(progress, batch_rows, commit_rows))
+        except InputError as exc:
+            load.report.error = str(exc)
+            report.files.append(load.report)
+    from loaders.candidates import link_candidates
+
+    report.possibly_same = link_candidates(store)
+    counts = store.counts()
+    report.nodes, report.relationships = counts.nodes, counts.relationships
+    report.finished_at = dt.datetime.now(dt.UTC)
+    _write_report(run_dir / "report.json", report)
+    return report
+
+
+def _write_report(path: Path, report: LoadReport) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report.model_dump(mode="json"), indent=2) + "\n", "utf-8")

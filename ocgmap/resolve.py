@@ -1,0 +1,242 @@
+"""Entity resolution: exact keys first, then scored candidates with reasons.
+
+Exact identifiers (VRM, trailer id, E.164 phone, UN/LOCODE, company number, operator licence)
+are node keys, so the same lorry or phone from two sources is one node. Hauliers are resolved
+across sources by company number, then licence, then normalised name with country or
+postcode. Anything short of exact becomes a ``POSSIBLY_SAME`` relationship with a score and
+plain-English reasons, never a merge; people with the same name and no date of birth are
+never merged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import networkx as nx
+from rapidfuzz import fuzz
+
+from ocgmap import normalise
+
+__all__ = [
+    "Candidate",
+    "HaulierIndex",
+    "company_name",
+    "haulier_candidates",
+    "person_candidates",
+    "person_key",
+]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def company_name(name: str) -> str | None:
+    """``normalise.company`` with a cache: loads meet the same few haulier names again and again."""
+    return normalise.company(name)
+
+
+#: Name similarity (rapidfuzz token sort ratio, 0-100) from which two hauliers are candidates.
+HAULIER_NAME_THRESHOLD = 90.0
+
+
+def person_key(name: str, dob: dt.date | str | None, scope: str) -> str:
+    """The Person key: ``NAME|yyyy-mm-dd`` or ``NAME|yyyy-mm``; ``NAME|?scope`` without DOB.
+
+    Examples
+    --------
+    >>> person_key("Łukasz Wójcik", dt.date(1980, 2, 3), "x")
+    'LUKASZ WOJCIK|1980-02-03'
+    >>> person_key("Jan Nowak", None, "CH:01234567")
+    'JAN NOWAK|?CH:01234567'
+    """
+    key = normalise.person_key(name, dob, scope)
+    assert key is not None
+    return key
+
+
+@dataclass
+class HaulierIndex:
+    """What is known of hauliers, to resolve a haulier named in a row to one key.
+
+    Examples
+    --------
+    >>> index = HaulierIndex()
+    >>> index.add("CH:01234567", "HARBOUR FREIGHT LTD", "GB", postcode="CT16 1AA")
+    >>> index.resolve("Harbour Freight Limited", "GB")
+    'CH:01234567'
+    >>> index.resolve("Harbour Freight Limited", None)
+    'CH:01234567'
+    >>> index.resolve("Other Haulage Ltd", "GB")
+    'NAME:OTHER HAULAGE LTD|GB'
+    """
+
+    by_number: dict[str, str] = field(default_factory=dict)
+    by_licence: dict[str, str] = field(default_factory=dict)
+    by_name_country: dict[tuple[str, str], str] = field(default_factory=dict)
+    by_name_postcode: dict[tuple[str, str], str] = field(default_factory=dict)
+    by_name: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def add(
+        self,
+        key: str,
+        name: str | None,
+        country: str | None,
+        *,
+        licence: str | None = None,
+        postcode: str | None = None,
+        company_number: str | None = None,
+    ) -> None:
+        """Record that haulier ``key`` is known by these identifiers."""
+        if company_number:
+            self.by_number[company_number] = key
+        if licence:
+            self.by_licence.setdefault(licence, key)
+        norm = company_name(name) if name else None
+        if norm:
+            self.by_name[norm].add(key)
+            if country:
+                self.by_name_country.setdefault((norm, country), key)
+            if postcode:
+                self.by_name_postcode.setdefault((norm, postcode), key)
+
+    def resolve(
+        self,
+        name: str | None,
+        country: str | None,
+        *,
+        licence: str | None = None,
+        company_number: str | None = None,
+        postcode: str | None = None,
+    ) -> str | None:
+        """The key of the haulier these identifiers name (a new NAME: or OL: key if unknown)."""
+        if company_number:
+            return f"CH:{company_number}"
+        if licence and licence in self.by_licence:
+            return self.by_licence[licence]
+        norm = company_name(name) if name else None
+        if norm and postcode and (norm, postcode) in self.by_name_postcode:
+            return self.by_name_postcode[(norm, postcode)]
+        if norm and country and (norm, country) in self.by_name_country:
+            return self.by_name_country[(norm, country)]
+        if norm and not country and len(self.by_name.get(norm, ())) == 1:
+            return next(iter(self.by_name[norm]))
+        if licence:
+            return f"OL:{licence}"
+        if norm:
+            return f"NAME:{norm}|{country or '?'}"
+        return None
+
+    @classmethod
+    def from_graph(cls, graph: nx.MultiDiGraph) -> HaulierIndex:
+        """Index the Haulier nodes of a graph (as a store's ``to_networkx`` gives them)."""
+        index = cls()
+        for _, attrs in graph.nodes(data=True):
+            if attrs.get("label") != "Haulier":
+                continue
+            for name in [attrs.get("name"), *(attrs.get("names") or [])]:
+                index.add(
+                    attrs["key"],
+                    name,
+                    attrs.get("country"),
+                    company_number=attrs.get("company_number"),
+                )
+            for licence in attrs.get("licences") or []:
+                index.add(attrs["key"], None, None, licence=licence)
+        return index
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Two nodes that may be the same entity: a line of enquiry, never a merge."""
+
+    label: str
+    a: str
+    b: str
+    score: float
+    reasons: tuple[str, ...]
+    method: str
+
+
+def _split_person(key: str) -> tuple[str, str]:
+    name, _, rest = key.rpartition("|")
+    return name, rest
+
+
+def person_candidates(keys: Iterable[str]) -> Iterator[Candidate]:
+    """Pairs of Person keys with the same name that an exact key cannot join.
+
+    A month/year date of birth (PSC) in the same month as a full date scores 0.9; a person
+    without a date of birth and a person with the same name score 0.5.
+
+    Examples
+    --------
+    >>> [c.score for c in person_candidates(["ANNA NOWAK|1980-02", "ANNA NOWAK|1980-02-14",
+    ...                                      "ANNA NOWAK|1981-03-01"])]
+    [0.9]
+    """
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        by_name[_split_person(key)[0]].append(key)
+    for _, group in sorted(by_name.items()):
+        group.sort()
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                candidate = _person_pair(a, b)
+                if candidate:
+                    yield candidate
+
+
+def _person_pair(a: str, b: str) -> Candidate | None:
+    (_, da), (_, db) = _split_person(a), _split_person(b)
+    if da.startswith("?") or db.startswith("?"):
+        if da.startswith("?") and db.startswith("?"):
+            return None  # two name-only mentions: nothing but the name in common
+        return Candidate(
+            "Person", a, b, 0.5, ("same name", "one has no date of birth"), "name_only"
+        )
+    short, full = sorted((da, db), key=len)
+    if len(short) == 7 and len(full) == 10 and full.startswith(short):
+        return Candidate(
+            "Person",
+            a,
+            b,
+            0.9,
+            ("same name", "month and year of birth match the full date of birth"),
+            "dob_month",
+        )
+    return None
+
+
+def haulier_candidates(names: dict[str, str]) -> Iterator[Candidate]:
+    """Pairs of hauliers with different keys whose names are alike.
+
+    ``names`` maps each haulier key to its normalised name. Exactly equal names with
+    different keys (e.g. a booking name with no country, two companies of one name) score
+    1.0 with a reason saying so.
+
+    Notes
+    -----
+    Compares every pair that shares a name token: O(n^2) in the worst case, fine for the
+    thousands of hauliers of a region.
+    """
+    by_token: dict[str, set[str]] = defaultdict(set)
+    for key, name in names.items():
+        for token in name.split()[:1]:
+            by_token[token].add(key)
+    seen: set[tuple[str, str]] = set()
+    for _, keys in sorted(by_token.items()):
+        ordered = sorted(keys)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                score = fuzz.token_sort_ratio(names[a], names[b])
+                if score >= HAULIER_NAME_THRESHOLD:
+                    reason = (
+                        "same name" if score == 100 else f"names {score:.0f}% alike",
+                        "different identifiers",
+                    )
+                    yield Candidate("Haulier", a, b, round(score / 100, 3), reason, "name")
