@@ -11,6 +11,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from ocgmap.config import Settings, StoreKind
+from ocgmap.progress import progress_bars
 from ocgmap.store import open_store
 from ocgmap.synth import generate
 
@@ -63,7 +64,8 @@ def run_demo(
             f"   ready: {total:,} nodes, {sum(counts.relationships.values()):,} relationships"
         )
         console.print(f"[bold]3. load[/bold]: {data} into the {store.name} store")
-        report = run_load([data], store, settings.home)
+        with progress_bars("demo load", console=console) as progress:
+            report = run_load([data], store, settings.home, progress=progress)
         loaded = sum(f.loaded for f in report.files)
         held = sum(f.quarantined for f in report.files)
         console.print(

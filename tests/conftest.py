@@ -47,6 +47,24 @@ def neo4j_test_settings() -> tuple[str, str, str]:
     return uri, user, password
 
 
+SHARED_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+
+
+def shared_sample(name: str) -> str:
+    """Text of a real public-register sample from ``../shared/samples``.
+
+    The samples are real records, so they stay outside the repository. Without them the
+    test is skipped with a reason, except in CI (``CI`` set), where it fails.
+    """
+    path = SHARED_SAMPLES / name
+    if not path.exists():
+        reason = f"{path} is not here: the real register samples live in ../shared/samples"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path.read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def neo4j_session_store() -> Iterator[GraphStore]:
     from ocgmap.store.neo4j import Neo4jStore

@@ -159,7 +159,7 @@ def background_detections(
 ) -> Iterator[Detection]:
     """Opportunistic one-off stowaways, mostly on soft trailers of honest hauliers."""
     honest = [h for h in world.international() if h.honest and h.group_id is None]
-    for _ in range(count):
+    for _ in range(count if honest else 0):
         haulier = rng.choice(honest)
         soft = [t for t in haulier.trailers if t.trailer_type == "SOFT"]
         trailer = rng.choice(soft if soft and rng.random() < 0.75 else haulier.trailers)

@@ -301,7 +301,7 @@ def broker(ctx: Ctx, gid: str) -> Group:
     )
     middleman = ctx.make.person("IQ", born=(1978, 1994), phones=1, phone_country="GB")
     honest = [h for h in ctx.world.international() if h.honest and h.group_id is None]
-    firms = ctx.rng.sample(honest, k=min(4, len(honest)))
+    firms = ctx.rng.sample(honest, k=max(1, min(4, len(honest) - 4)))
     recruits = []
     for i, firm in enumerate(firms):
         firm.group_id = gid  # taken: no other builder picks it

@@ -111,13 +111,13 @@ def make_haulier(
 def build_background(make: Factory, ids: Ids, world: World, scale: float) -> None:
     """Add the honest hauliers of a world of the given scale."""
     rng = make.rng
-    for _ in range(max(4, round(150 * scale))):
+    for _ in range(max(8, round(150 * scale))):
         licence = rng.choices(
             ["Standard International", "Standard National", "Restricted"], weights=[0.35, 0.45, 0.2]
         )[0]
         born = dt.date(rng.randint(1992, 2022), rng.randint(1, 12), rng.randint(1, 28))
         world.hauliers.append(make_haulier(make, ids, "GB", fleet_size(rng), born, licence))
-    for _ in range(max(3, round(100 * scale))):
+    for _ in range(max(8, round(100 * scale))):
         country = _pick(rng, FOREIGN)
         born = dt.date(rng.randint(1995, 2022), rng.randint(1, 12), rng.randint(1, 28))
         world.hauliers.append(make_haulier(make, ids, country, fleet_size(rng), born))

@@ -39,7 +39,7 @@ CH_ROW = (
     '"!OBAC FITTINGS LIMITED","","","","","","","","","","","","","","","","","","",'
     '"13/07/2022","29/06/2021"'
 )
-# The real PSC snapshot record (shared/samples), verbatim.
+# The shape of the real PSC snapshot record in shared/samples, with an invented person.
 PSC_INDIVIDUAL = (
     '{"company_number":"09145694","data":{"address":{"address_line_1":"St. Andrews Road",'
     '"country":"England","locality":"Henley-On-Thames","postal_code":"RG9 1HP","premises":"2"},'
@@ -47,8 +47,8 @@ PSC_INDIVIDUAL = (
     '"year":1977},"etag":"3b8caf795c03af63921e381f7bb8300a51ebb73d",'
     '"kind":"individual-person-with-significant-control","links":{"self":'
     '"/company/09145694/persons-with-significant-control/individual/bIhuKnMFctSnjrDjUG8n3NgOrlU"},'
-    '"name":"Mrs Nga Thanh Wildman","name_elements":{"forename":"Nga","middle_name":"Thanh",'
-    '"surname":"Wildman","title":"Mrs"},"nationality":"Vietnamese",'
+    '"name":"Mrs Lan Thi Example","name_elements":{"forename":"Lan","middle_name":"Thi",'
+    '"surname":"Example","title":"Mrs"},"nationality":"Vietnamese",'
     '"natures_of_control":["ownership-of-shares-50-to-75-percent"],"notified_on":"2016-04-06"}}'
 )
 
