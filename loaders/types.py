@@ -35,7 +35,9 @@ __all__ = [
 ]
 
 
-def _required(fn: Callable[[Any], Any], cache: bool = True) -> Callable[[Any], Any]:
+def _required(
+    fn: Callable[[Any], Any], cache: bool = True, temporal: bool = False
+) -> Callable[[Any], Any]:
     """Wrap a normaliser: text in (numbers from XLSX/JSON as text), clean value or error out.
 
     Identifier normalisers are cached: an export repeats the same few ports, hauliers and
@@ -44,8 +46,12 @@ def _required(fn: Callable[[Any], Any], cache: bool = True) -> Callable[[Any], A
     clean = functools.lru_cache(maxsize=1 << 16)(fn) if cache else fn
 
     def check(value: Any) -> Any:
-        if value is None or isinstance(value, dt.date):
-            return fn(value)
+        if value is None:
+            return None
+        if isinstance(value, dt.date):
+            if temporal:
+                return fn(value)
+            raise ValueError(f"is a date ({value}), not a {fn.__name__.replace('_', ' ')}")
         result = clean(str(value))
         if result is None:
             raise ValueError("is empty")
@@ -82,8 +88,10 @@ Postcode = Annotated[str, BeforeValidator(_required(normalise.postcode))]
 Country = Annotated[str, BeforeValidator(_required(normalise.country))]
 CompanyNumber = Annotated[str, BeforeValidator(_required(normalise.company_number))]
 Licence = Annotated[str, BeforeValidator(_required(normalise.operator_licence))]
-Timestamp = Annotated[dt.datetime, BeforeValidator(_required(normalise.timestamp, cache=False))]
-Date = Annotated[dt.date, BeforeValidator(_required(normalise.date, cache=False))]
+Timestamp = Annotated[
+    dt.datetime, BeforeValidator(_required(normalise.timestamp, cache=False, temporal=True))
+]
+Date = Annotated[dt.date, BeforeValidator(_required(normalise.date, cache=False, temporal=True))]
 Count = Annotated[int, BeforeValidator(_count), Field(ge=0, strict=False)]
 
 

@@ -226,11 +226,9 @@ def _identifier_columns() -> frozenset[str]:
 
 IDENTIFIER_COLUMNS = _identifier_columns()
 
-#: Known bug (see test_date_in_identifier_column_is_quarantined): a date or datetime in an
-#: identifier column raises AttributeError. While it stands, the other property tests put no
-#: date objects in identifier columns. Once it is fixed, the strict xfail reports XPASS: drop
-#: the xfail mark and set this flag to False so that every test draws dates everywhere.
-IDENTIFIER_DATE_BUG = True
+#: A date or datetime in an identifier column (an XLSX cell Excel turned into a date) once
+#: raised AttributeError; it is now quarantined, and every test draws dates everywhere.
+IDENTIFIER_DATE_BUG = False
 
 
 def _dates_allowed(column: str) -> bool:
@@ -893,19 +891,10 @@ def _date_bug_cases() -> list[Any]:
 DATE_BUG_CASES = _date_bug_cases()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason=(
-        "bug: loaders.types._required hands a datetime.date/datetime cell (XLSX) unchanged to "
-        "the identifier normalisers (vrm, trailer_id, phone, locode, postcode, country, "
-        "company_number, operator_licence), which call str.translate on it: AttributeError "
-        "escapes _load_record instead of the row being quarantined"
-    ),
-)
 @pytest.mark.parametrize(("name", "column"), DATE_BUG_CASES)
 @given(moment=st.datetimes(min_value=dt.datetime(1990, 1, 1)) | st.dates())
 @example(moment=dt.datetime(2025, 3, 1, 0, 0))
 @_settings(5)
 def test_date_in_identifier_column_is_quarantined(name: str, column: str, moment: dt.date) -> None:
-    load(name, {**GOOD[name], column: moment})
+    rows, _, reason = load(name, {**GOOD[name], column: moment})
+    assert rows is None and "is a date" in reason
