@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BeforeValidator, model_validator
 from loaders import subjects
 from loaders.base import GraphRow, RowContext, Source, SourceRow
 from loaders.types import Code, Date, Text, upper_code
-from ocgmap.schema import load_bands
+from ocgmap.config import band_scheme
 from ocgmap.schema.labels import Label, RelType
 
 __all__ = ["SOURCE", "OcgmRow", "to_graph"]
@@ -20,7 +20,7 @@ ROLES = ("PRINCIPAL", "SIGNIFICANT", "PERIPHERAL", "ASSET")
 
 def _band(value: str) -> str:
     """Check a band (already upper-cased) against the configured band scheme."""
-    scheme = load_bands()
+    scheme = band_scheme()
     if value not in scheme.codes:
         raise ValueError(
             f"must be one of {{{', '.join(scheme.codes)}}} (band scheme {scheme.name!r}); "

@@ -210,7 +210,7 @@ def run(
     source: str | None = None,
     mapping: ColumnMapping | None = None,
     progress: Progress | None = None,
-    batch_rows: int = 2000,
+    batch_rows: int = 5000,
     commit_rows: int = 50_000,
 ) -> LoadReport:
     """Load files or folders into a store and return (and write) the load report.

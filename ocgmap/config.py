@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "StoreKind"]
+from ocgmap.schema import BandScheme, load_bands
+
+__all__ = ["Settings", "StoreKind", "band_scheme"]
 
 StoreKind = Literal["neo4j", "embedded"]
 
@@ -48,3 +51,12 @@ class Settings(BaseSettings):
     def home(self) -> Path:
         """``OCGMAP_HOME`` with ``~`` expanded."""
         return self.ocgmap_home.expanduser()
+
+
+@functools.cache
+def band_scheme() -> BandScheme:
+    """The band scheme in force: ``OCGMAP_BANDS_FILE`` if set, else the shipped default.
+
+    Read once per process (``band_scheme.cache_clear()`` reads it again).
+    """
+    return load_bands(Settings().ocgmap_bands_file)

@@ -151,7 +151,7 @@ class Neo4jStore:
     name = "neo4j"
 
     def __init__(
-        self, driver: neo4j.Driver, database: str = "neo4j", uri: str = "", batch_size: int = 2000
+        self, driver: neo4j.Driver, database: str = "neo4j", uri: str = "", batch_size: int = 10_000
     ) -> None:
         self.driver = driver
         self.database = database

@@ -206,3 +206,29 @@ def test_required_columns(missing: str) -> None:
 def test_source_registration() -> None:
     assert (SOURCE.name, SOURCE.model, SOURCE.order) == ("ocgm", OcgmRow, 40)
     assert SOURCE.patterns == ("ocgm*.csv", "ocgm*.xlsx", "ocgm*.jsonl")
+
+
+def test_bands_follow_the_configured_scheme(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from ocgmap.config import band_scheme
+
+    scheme = tmp_path / "morile.yaml"
+    scheme.write_text("name: morile\nbands: [HIGH, MEDIUM, LOW]\nungraded: NONE\n")
+    monkeypatch.setenv("OCGMAP_BANDS_FILE", str(scheme))
+    band_scheme.cache_clear()
+    try:
+        values = {
+            "ocg_ref": "OCG-1",
+            "lead_agency": "Kent Police",
+            "band": "high",
+            "graded_on": "2025-01-01",
+            "member_type": "PHONE",
+            "member_value": "07700 900123",
+        }
+        assert OcgmRow.model_validate(values).band == "HIGH"
+        with pytest.raises(ValidationError, match="morile"):
+            OcgmRow.model_validate({**values, "band": "1A"})
+    finally:
+        monkeypatch.delenv("OCGMAP_BANDS_FILE")
+        band_scheme.cache_clear()
