@@ -78,7 +78,7 @@ def clean_embedded(world: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
     return _snapshot(store)
 
 
-@pytest.mark.parametrize("groups", [2, 7])
+@pytest.mark.parametrize("groups", [5])
 def test_embedded_load_killed_and_rerun_equals_a_clean_load(
     world: Path, clean_embedded: tuple[object, ...], tmp_path: Path, groups: int
 ) -> None:
