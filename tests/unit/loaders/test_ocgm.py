@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
+from loader_rows import Rows, build, failing_fields, one, read_rows, validate
 from pydantic import ValidationError
 
-from loaders.base import GraphRow, RowContext
+from loaders.base import GraphRow
 from loaders.ocgm import SOURCE, OcgmRow, to_graph
-from ocgmap.resolve import HaulierIndex
 from ocgmap.schema import load_bands
 from ocgmap.schema.labels import Label, RelType
-from ocgmap.schema.models import EdgeRow, NodeRow, SourceRef
+from ocgmap.schema.models import EdgeRow, NodeRow
 from ocgmap.synth import Truth, generate
 
 NAME = "ocgm.csv"
-Rows = list[tuple[int, dict[str, str]]]
 
 GOOD: dict[str, Any] = {
     "ocg_ref": "OCG-1",
@@ -43,36 +41,19 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Truth]:
 @pytest.fixture(scope="module")
 def rows(world: tuple[Path, Truth]) -> Rows:
     """Data rows as the pipeline's reader hands them: keys stripped and lower-cased."""
-    with (world[0] / NAME).open(encoding="utf-8-sig", newline="") as fh:
-        return [
-            (n, {k.strip().lower(): v for k, v in record.items()})
-            for n, record in enumerate(csv.DictReader(fh), start=2)
-        ]
+    return read_rows(world[0] / NAME)
 
 
-def _failing_fields(exc: ValidationError) -> set[str]:
-    return {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+_failing_fields = failing_fields
+_one = one
 
 
 def _validate(rows: Rows) -> tuple[dict[int, OcgmRow], dict[int, ValidationError]]:
-    good: dict[int, OcgmRow] = {}
-    bad: dict[int, ValidationError] = {}
-    for n, raw in rows:
-        try:
-            good[n] = OcgmRow.model_validate(raw)
-        except ValidationError as exc:
-            bad[n] = exc
-    return good, bad
+    return validate(OcgmRow, rows)
 
 
 def _build(row: OcgmRow, raw: dict[str, Any], n: int = 2) -> list[GraphRow]:
-    ctx = RowContext(SourceRef(load_id="T1", file=NAME, row=n), raw, HaulierIndex())
-    return list(to_graph(row, ctx))
-
-
-def _one(out: list[GraphRow], label: Label) -> NodeRow:
-    (node,) = [r for r in out if isinstance(r, NodeRow) and r.label == label]
-    return node
+    return build(to_graph, NAME, row, raw, n)
 
 
 def test_exactly_the_planted_rows_fail(world: tuple[Path, Truth], rows: Rows) -> None:

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
+from loader_rows import Rows, build, edges, failing_fields, one, read_rows, validate
 from pydantic import ValidationError
 
-from loaders.base import GraphRow, RowContext
+from loaders.base import GraphRow
 from loaders.referrals import SOURCE, ReferralRow, to_graph
-from ocgmap.resolve import HaulierIndex
 from ocgmap.schema.labels import Label, RelType
-from ocgmap.schema.models import EdgeRow, NodeRow, SourceRef
+from ocgmap.schema.models import EdgeRow, NodeRow
 from ocgmap.synth import Truth, generate
 
 NAME = "referrals.csv"
-Rows = list[tuple[int, dict[str, str]]]
 
 GOOD: dict[str, Any] = {
     "referral_ref": "KP-INT-9",
@@ -41,40 +39,20 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Truth]:
 @pytest.fixture(scope="module")
 def rows(world: tuple[Path, Truth]) -> Rows:
     """Data rows as the pipeline's reader hands them: keys stripped and lower-cased."""
-    with (world[0] / NAME).open(encoding="utf-8-sig", newline="") as fh:
-        return [
-            (n, {k.strip().lower(): v for k, v in record.items()})
-            for n, record in enumerate(csv.DictReader(fh), start=2)
-        ]
+    return read_rows(world[0] / NAME)
 
 
-def _failing_fields(exc: ValidationError) -> set[str]:
-    return {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+_failing_fields = failing_fields
+_one = one
+_edges = edges
 
 
 def _validate(rows: Rows) -> tuple[dict[int, ReferralRow], dict[int, ValidationError]]:
-    good: dict[int, ReferralRow] = {}
-    bad: dict[int, ValidationError] = {}
-    for n, raw in rows:
-        try:
-            good[n] = ReferralRow.model_validate(raw)
-        except ValidationError as exc:
-            bad[n] = exc
-    return good, bad
+    return validate(ReferralRow, rows)
 
 
 def _build(row: ReferralRow, raw: dict[str, Any], n: int = 2) -> list[GraphRow]:
-    ctx = RowContext(SourceRef(load_id="T1", file=NAME, row=n), raw, HaulierIndex())
-    return list(to_graph(row, ctx))
-
-
-def _one(out: list[GraphRow], label: Label) -> NodeRow:
-    (node,) = [r for r in out if isinstance(r, NodeRow) and r.label == label]
-    return node
-
-
-def _edges(out: list[GraphRow], type: RelType) -> list[EdgeRow]:
-    return [r for r in out if isinstance(r, EdgeRow) and r.type == type]
+    return build(to_graph, NAME, row, raw, n)
 
 
 def test_exactly_the_planted_rows_fail(world: tuple[Path, Truth], rows: Rows) -> None:
