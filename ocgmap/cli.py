@@ -207,6 +207,120 @@ def _print_load(report: LoadReport, home: Path) -> None:
     )
 
 
+@app.command("analyse")
+def analyse(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Also write the results JSON here.")
+    ] = None,
+    weights: Annotated[
+        Path | None, typer.Option("--weights", help="Scoring weights YAML (default: shipped).")
+    ] = None,
+    bands: Annotated[
+        Path | None, typer.Option("--bands", help="Band scheme YAML (default: OCGMAP_BANDS_FILE).")
+    ] = None,
+    edges: Annotated[
+        Path | None,
+        typer.Option("--edges", help="Analyse a CSV edge list (source,target[,weight]) instead."),
+    ] = None,
+    margin: Annotated[
+        int | None, typer.Option("--margin", help="Bands above the current one to challenge.")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="Challenges to print.")] = 10,
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Find clusters, score them against their grading and list the challenges."""
+    from ocgmap.analysis.results import AnalysisParams
+    from ocgmap.analysis.run import analyse as run_analysis
+    from ocgmap.analysis.scoring import load_weights
+    from ocgmap.config import band_scheme
+    from ocgmap.schema import load_bands
+
+    if edges is not None:
+        _analyse_edges(edges, out, as_json)
+        return
+    settings = Settings()
+    params = AnalysisParams(weights_file=str(weights) if weights else None)
+    if margin is not None:
+        params = params.model_copy(update={"challenge_margin": margin})
+    scheme = load_bands(bands) if bands else band_scheme()
+    graph = _open(store)
+    try:
+        with progress_bars("analysis") as progress:
+            run = run_analysis(
+                graph,
+                params,
+                weights=load_weights(weights),
+                scheme=scheme,
+                progress=progress,
+            )
+    finally:
+        graph.close()
+    saved = run.write(settings.home / "runs" / f"{run.run_id}.json")
+    if out is not None:
+        run.write(out)
+    if as_json:
+        sys.stdout.write(run.model_dump_json(indent=1) + "\n")
+        return
+    from ocgmap.analysis.show import print_challenges
+
+    print_challenges(run, console, top=top)
+    console.print(f"results: {out or saved}")
+
+
+def _analyse_edges(path: Path, out: Path | None, as_json: bool) -> None:
+    from ocgmap.analysis.edgelist import analyse_edges
+
+    result = analyse_edges(path)
+    if out is not None:
+        result.write(out)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=1) + "\n")
+        return
+    table = Table(title=f"{result.nodes:,} nodes, {result.edges:,} edges in {path.name}")
+    for column in ("cluster", "size", "key players", "suggested links"):
+        table.add_column(column)
+    for cluster in result.clusters[:20]:
+        table.add_row(
+            cluster.cluster_id,
+            str(cluster.size),
+            ", ".join(p.node for p in cluster.key_players[:3]),
+            ", ".join(f"{s.a}-{s.b}" for s in cluster.suggested_links[:2]),
+        )
+    console.print(table)
+    if out is not None:
+        console.print(f"results: {out}")
+
+
+@app.command("evaluate")
+def evaluate(
+    truth: Annotated[Path, typer.Argument(help="truth.json of a synthetic world.")],
+    results: Annotated[Path, typer.Argument(help="results.json of its analysis.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 when the acceptance figures are not met.")
+    ] = False,
+) -> None:
+    """Measure an analysis against a synthetic world's ground truth."""
+    from ocgmap.analysis.evaluate import evaluate as run_evaluation
+    from ocgmap.analysis.results import AnalysisRun
+    from ocgmap.analysis.show import print_evaluation
+    from ocgmap.errors import InputError
+    from ocgmap.synth.truth import Truth
+
+    try:
+        world = Truth.model_validate_json(truth.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{truth} is not a readable truth.json: {exc}") from exc
+    report = run_evaluation(world, AnalysisRun.read(results))
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=1) + "\n")
+    else:
+        print_evaluation(report, console)
+    if check and not report.passed:
+        raise typer.Exit(1)
+
+
 @app.command("demo")
 def demo(store: StoreOption = None) -> None:
     """Run the full demo on the steps ocgmap has so far (embedded store by default)."""

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import networkx as nx
 from pydantic import BaseModel, Field
 
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Counts, EdgeRow, Node, NodeRef, NodeRow, Path, Subgraph
+
+if TYPE_CHECKING:
+    from ocgmap.analysis.results import AnalysisRun
 
 __all__ = ["GraphFilter", "GraphStore", "UpsertResult"]
 
@@ -85,6 +88,14 @@ class GraphStore(Protocol):
 
     def counts(self) -> Counts:
         """Node counts per label and relationship counts per type."""
+        ...
+
+    def write_results(self, run: AnalysisRun) -> None:
+        """Record an analysis run: the run, its clusters and their members.
+
+        ``IN_CLUSTER`` is replaced (it always describes the latest run); ``Cluster`` nodes
+        are merged by their stable id and kept across runs, with any reviews on them.
+        """
         ...
 
     def wipe(self) -> None:

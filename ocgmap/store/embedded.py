@@ -15,7 +15,7 @@ import tempfile
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path as FsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -25,6 +25,10 @@ from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Counts, Edge, EdgeRow, Node, NodeRef, NodeRow, Path, Subgraph
 from ocgmap.store.base import GraphFilter, UpsertResult
 from ocgmap.store.merge import MANAGED, merge_row
+from ocgmap.store.results import result_rows
+
+if TYPE_CHECKING:
+    from ocgmap.analysis.results import AnalysisRun
 
 __all__ = ["EmbeddedStore"]
 
@@ -182,6 +186,21 @@ class EmbeddedStore:
             result.rows += 1
         self._saved()
         return result
+
+    def write_results(self, run: AnalysisRun) -> None:
+        """Record an analysis run: replace ``IN_CLUSTER``, merge the run and its clusters."""
+        nodes, edges = result_rows(run)
+        with self.bulk():
+            stale = [
+                (u, v, k)
+                for u, v, k, t in self.graph.edges(keys=True, data="type")
+                if t == "IN_CLUSTER"
+            ]
+            self.graph.remove_edges_from(stale)
+            for label in (Label.ANALYSIS_RUN, Label.CLUSTER):
+                self.upsert_nodes(label, [n for n in nodes if n.label is label])
+            for rel, rows in edges.items():
+                self.upsert_edges(rel, rows)
 
     def wipe(self) -> None:
         """Delete every node and relationship."""

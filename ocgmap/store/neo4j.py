@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Any, LiteralString
+from typing import TYPE_CHECKING, Any, LiteralString
 
 import neo4j
 import networkx as nx
@@ -26,6 +26,10 @@ from ocgmap.schema.models import Counts, Edge, EdgeRow, Node, NodeRef, NodeRow, 
 from ocgmap.store import queries as q
 from ocgmap.store.base import GraphFilter, UpsertResult
 from ocgmap.store.merge import MANAGED, split_properties, union
+from ocgmap.store.results import result_rows
+
+if TYPE_CHECKING:
+    from ocgmap.analysis.results import AnalysisRun
 
 __all__ = ["Neo4jStore"]
 
@@ -267,6 +271,22 @@ class Neo4jStore:
 
         with self._errors(), self.driver.session(database=self.database) as session:
             return session.execute_write(work)
+
+    def write_results(self, run: AnalysisRun) -> None:
+        """Record an analysis run: replace ``IN_CLUSTER``, merge the run and its clusters."""
+        nodes, edges = result_rows(run)
+        query = q.delete_relationships_query(RelType.IN_CLUSTER)
+        while True:
+            with self._errors():
+                records, _, _ = self.driver.execute_query(
+                    query, {"limit": self.batch_size}, database_=self.database
+                )
+            if not records[0]["n"]:
+                break
+        for label in (Label.ANALYSIS_RUN, Label.CLUSTER):
+            self.upsert_nodes(label, [n for n in nodes if n.label is label])
+        for rel, rows in edges.items():
+            self.upsert_edges(rel, rows)
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[None]:

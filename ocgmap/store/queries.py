@@ -24,6 +24,7 @@ __all__ = [
     "constraint_query",
     "count_nodes_query",
     "count_relationships_query",
+    "delete_relationships_query",
     "get_node_query",
     "neighbours_query",
     "nodes_among_query",
@@ -51,6 +52,11 @@ def _label(label: Label) -> LiteralString:
     if not isinstance(label, Label):
         raise SchemaError(f"{label!r} is not a schema label")
     return cast(LiteralString, f"`{label.value}`")
+
+
+def delete_relationships_query(rel: RelType) -> LiteralString:
+    """Delete up to ``$limit`` relationships of one type; returns how many in ``n``."""
+    return f"MATCH ()-[r:{_type(rel)}]->() WITH r LIMIT $limit DELETE r RETURN count(*) AS n"
 
 
 def _type(rel: RelType) -> LiteralString:

@@ -83,6 +83,36 @@ def test_demo_runs_on_the_embedded_store(env: dict[str, str], tmp_path: Path) ->
     assert "embedded store" in done.stdout
     assert (tmp_path / "home" / "graph.json").exists()
     assert (tmp_path / "home" / "demo" / "data" / "truth.json").exists()
+    assert "challenge list" in done.stdout and "challenge recall 1.00" in done.stdout
+    results = tmp_path / "home" / "demo" / "results.json"
+    truth = tmp_path / "home" / "demo" / "data" / "truth.json"
+    judged = run("evaluate", str(truth), str(results), "--check", "--json", env=env, cwd=tmp_path)
+    assert judged.returncode == 0, judged.stdout + judged.stderr
+    assert json.loads(judged.stdout)["passed"] is True
+    again = run(
+        "analyse", "--out", str(tmp_path / "again.json"), "--top", "3", env=env, cwd=tmp_path
+    )
+    assert again.returncode == 0, again.stderr
+    assert "challenge list" in again.stdout
+    first = json.loads(results.read_text())
+    second = json.loads((tmp_path / "again.json").read_text())
+    assert second["previous_run_id"] == first["run_id"]
+    assert [c["cluster_id"] for c in second["clusters"]] == [
+        c["cluster_id"] for c in first["clusters"]
+    ]
+
+
+def test_analyse_an_edge_list_and_reject_a_bad_one(env: dict[str, str], tmp_path: Path) -> None:
+    edges = tmp_path / "edges.csv"
+    edges.write_text("source,target\nboss,a\nboss,b\nboss,c\na,b\nx,y\n")
+    done = run("analyse", "--edges", str(edges), "--json", env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert [c["size"] for c in result["clusters"]] == [4, 2]
+    assert result["clusters"][0]["key_players"][0]["node"] == "boss"
+    edges.write_text("from,to\na,b\n")
+    bad = run("analyse", "--edges", str(edges), env=env, cwd=tmp_path)
+    assert bad.returncode == 1 and "'source' and 'target'" in bad.stderr
 
 
 @pytest.mark.neo4j

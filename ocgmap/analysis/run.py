@@ -1,0 +1,469 @@
+"""``analyse(store)``: the one orchestrator of an analysis run (DESIGN.md §5).
+
+project -> cluster -> match ids to the previous run -> features -> score -> band ->
+challenge -> reasons, gaps, key players, suggested links -> rank -> write back. Everything a
+result depends on besides the data is in :class:`AnalysisParams` and the weights file, and the
+run records both with a hash of the input graph, so it can be reproduced and compared with the
+last run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ocgmap import __version__
+from ocgmap.analysis.challenge import decide
+from ocgmap.analysis.clusters import assign_ids, find_clusters
+from ocgmap.analysis.features import ClusterView, Context, compute_features, intelligence_gaps
+from ocgmap.analysis.keyplayers import key_players
+from ocgmap.analysis.links import explain_links, link_scores
+from ocgmap.analysis.projection import ENTITY_LABELS, Projection, project
+from ocgmap.analysis.reasons import explain
+from ocgmap.analysis.results import (
+    AnalysisParams,
+    AnalysisRun,
+    ClusterChange,
+    ClusterResult,
+    EntityRef,
+    KeyPlayerResult,
+    Member,
+    RunSummary,
+    SuggestedLinkResult,
+)
+from ocgmap.analysis.scoring import ClusterScorer, Weights, load_weights, recommend_band
+from ocgmap.config import band_scheme
+from ocgmap.schema import BandScheme, load_schema
+from ocgmap.store.base import GraphStore
+
+__all__ = ["Progress", "analyse", "analyse_graph", "data_hash"]
+
+#: Called with a step name and how much of it was done since the last call.
+Progress = Callable[[str, int], None]
+
+#: Labels and relationship types the analysis writes: not part of its input.
+_OUTPUT_LABELS = frozenset({"Cluster", "AnalysisRun", "Review"})
+_OUTPUT_TYPES = frozenset({"IN_CLUSTER", "RESULT_OF", "REVIEWS"})
+#: Provenance fields left out of the data hash (load ids differ between two loads of a file).
+_UNHASHED = frozenset({"sources"})
+#: Labels a suggested link may join (actors and the phones they hide behind).
+_LINKABLE = frozenset({"Person", "Haulier", "Phone"})
+#: Intermediaries with more neighbours than this are not walked for link candidates.
+_MAX_WALK = 200
+#: Pairs scored per cluster for suggested links.
+_MAX_CANDIDATES = 2000
+_EVENT_MEMBERS = frozenset({"Detection", "Referral"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        value = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return sorted(_plain(v) for v in value)
+    return value
+
+
+def data_hash(typed: nx.MultiDiGraph) -> str:
+    """SHA-256 of the analysis input: every node and relationship but analysis output.
+
+    Provenance tokens are left out (two loads of the same files get different load ids), and
+    so are empty values (one store keeps an unset ``first_seen`` as null, the other omits it);
+    the hash is the same for the same data in either store.
+    """
+    lines = []
+    for node, attrs in typed.nodes(data=True):
+        if attrs.get("label") in _OUTPUT_LABELS:
+            continue
+        props = {k: v for k, v in attrs.items() if k not in _UNHASHED and v is not None}
+        lines.append(json.dumps([node, props], sort_keys=True, default=_plain))
+    for u, v, attrs in typed.edges(data=True):
+        if attrs.get("type") in _OUTPUT_TYPES:
+            continue
+        props = {k: x for k, x in attrs.items() if k not in _UNHASHED and x is not None}
+        lines.append(json.dumps([u, v, props], sort_keys=True, default=_plain))
+    lines.sort()
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _ref(typed: nx.MultiDiGraph, node: str) -> EntityRef:
+    attrs = typed.nodes[node]
+    return EntityRef(label=str(attrs["label"]), key=str(attrs["key"]), name=_name(attrs))
+
+
+def _name(attrs: Mapping[str, Any]) -> str | None:
+    name = attrs.get("name")
+    return str(name) if name else None
+
+
+class _Previous:
+    """The last run, as the store holds it: cluster nodes and their members."""
+
+    def __init__(self, typed: nx.MultiDiGraph) -> None:
+        runs = [
+            (a.get("generated_at"), str(a["key"]))
+            for _, a in typed.nodes(data=True)
+            if a.get("label") == "AnalysisRun"
+        ]
+        runs.sort(key=lambda r: (_plain(r[0]) or "", r[1]))
+        self.run_id = runs[-1][1] if runs else None
+        self.taken = [
+            str(a["key"]) for _, a in typed.nodes(data=True) if a.get("label") == "Cluster"
+        ]
+        self.clusters: dict[str, dict[str, Any]] = {}
+        self.members: defaultdict[str, set[str]] = defaultdict(set)
+        for node, attrs in typed.nodes(data=True):
+            if attrs.get("label") != "Cluster" or attrs.get("run_id") != self.run_id:
+                continue
+            cid = str(attrs["key"])
+            self.clusters[cid] = dict(attrs)
+            for member, _, rel in typed.in_edges(node, data="type"):
+                if rel == "IN_CLUSTER" and str(typed.nodes[member]["label"]) in ENTITY_LABELS:
+                    self.members[cid].add(member)
+
+    def change(self, cid: str, members: frozenset[str], score: float, band: str) -> ClusterChange:
+        if cid not in self.clusters:
+            return ClusterChange(status="new", previous_run_id=self.run_id)
+        old, props = self.members[cid], self.clusters[cid]
+        gained, lost = len(members - old), len(old - members)
+        same = (
+            not gained
+            and not lost
+            and props.get("recommended_band") == band
+            and round(float(props.get("score") or 0.0), 4) == round(score, 4)
+        )
+        return ClusterChange(
+            status="unchanged" if same else "changed",
+            previous_run_id=self.run_id,
+            previous_score=props.get("score"),
+            previous_recommended_band=props.get("recommended_band"),
+            previous_rank=props.get("rank"),
+            members_gained=gained,
+            members_lost=lost,
+        )
+
+
+def _mapping(typed: nx.MultiDiGraph) -> tuple[dict[str, set[str]], dict[str, dict[str, Any]]]:
+    """Node -> the OCGs it is mapped to; OCG -> its properties."""
+    mapped: defaultdict[str, set[str]] = defaultdict(set)
+    ocgs = {n: dict(a) for n, a in typed.nodes(data=True) if a.get("label") == "OCG"}
+    for u, v, rel in typed.edges(data="type"):
+        if rel == "MEMBER_OF" and v in ocgs:
+            mapped[u].add(v)
+    return dict(mapped), ocgs
+
+
+def _current_band(
+    refs: Iterable[str], ocgs: Mapping[str, Mapping[str, Any]], scheme: BandScheme
+) -> str | None:
+    bands = []
+    for ref in refs:
+        band = str(ocgs[ref].get("band") or scheme.ungraded).strip().upper()
+        bands.append(band if band in scheme.codes else scheme.ungraded)
+    return min(bands, key=scheme.rank) if bands else None
+
+
+def _link_candidates(sub: nx.Graph) -> list[tuple[str, str]]:
+    """Unlinked pairs of people, hauliers and phones with a neighbour in common.
+
+    At most ``_MAX_CANDIDATES``, those with the most neighbours in common first.
+    """
+    shared: Counter[tuple[str, str]] = Counter()
+    label = {n: sub.nodes[n].get("label") for n in sub}
+    for middle in sub:
+        ends = sorted(n for n in sub[middle] if label[n] in _LINKABLE)
+        if len(ends) > _MAX_WALK:
+            continue
+        for a, b in itertools.combinations(ends, 2):
+            if not (label[a] == label[b] == "Phone") and b not in sub[a]:
+                shared[a, b] += 1
+    best = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:_MAX_CANDIDATES]
+    return sorted(pair for pair, _ in best)
+
+
+def _possibly_same(typed: nx.MultiDiGraph) -> defaultdict[str, list[tuple[str, str, Any]]]:
+    """Every ``POSSIBLY_SAME`` candidate, indexed by both ends."""
+    index: defaultdict[str, list[tuple[str, str, Any]]] = defaultdict(list)
+    for u, v, attrs in typed.edges(data=True):
+        if attrs.get("type") == "POSSIBLY_SAME":
+            index[u].append((u, v, attrs))
+            index[v].append((u, v, attrs))
+    return index
+
+
+def _suggested(
+    proj: Projection,
+    members: frozenset[str],
+    k: int,
+    candidates: Mapping[str, list[tuple[str, str, Any]]],
+) -> list[SuggestedLinkResult]:
+    if k <= 0:
+        return []
+    typed = proj.typed
+    out: list[SuggestedLinkResult] = []
+    seen: set[tuple[str, str]] = set()
+    for member in sorted(members):
+        for u, v, attrs in candidates.get(member, ()):
+            pair = (min(u, v), max(u, v))
+            if pair in seen or u not in members or v not in members:
+                continue
+            seen.add(pair)
+            reasons = ", ".join(str(r) for r in attrs.get("reasons") or ())
+            out.append(
+                SuggestedLinkResult(
+                    a=_ref(typed, pair[0]),
+                    b=_ref(typed, pair[1]),
+                    score=round(float(attrs.get("score") or 0.0), 4),
+                    why=f"possibly the same {str(typed.nodes[u]['label']).lower()}: {reasons}",
+                    method="possibly_same",
+                )
+            )
+    sub = nx.Graph(proj.graph.subgraph(members))
+    pairs = [p for p in _link_candidates(sub) if p not in seen]
+    if pairs:
+        scores = link_scores(sub, pairs)
+        ranked = sorted(zip(scores, pairs, strict=True), key=lambda x: (-x[0], x[1]))
+        best = [(score, pair) for score, pair in ranked[:k] if score > 0.0]
+        whys = explain_links(sub, [pair for _, pair in best])
+        for (score, (a, b)), why in zip(best, whys, strict=True):
+            out.append(
+                SuggestedLinkResult(
+                    a=_ref(typed, a),
+                    b=_ref(typed, b),
+                    score=round(float(score), 4),
+                    why=why,
+                    method="topology",
+                )
+            )
+    out.sort(key=lambda s: (-s.score, s.a.label, s.a.key, s.b.label, s.b.key))
+    return out[:k]
+
+
+def _key_players(proj: Projection, members: frozenset[str], k: int) -> list[KeyPlayerResult]:
+    if k <= 0 or len(members) < 3:
+        return []
+    sub = nx.Graph(proj.graph.subgraph(members))
+    found = key_players(sub, k=k)
+    return [
+        KeyPlayerResult(**_ref(proj.typed, p.node).model_dump(), score=round(p.score, 4), why=p.why)
+        for p in found
+    ]
+
+
+def _event_homes(proj: Projection, cluster_of: Mapping[str, str]) -> defaultdict[str, list[str]]:
+    """Each detection and referral joins the cluster holding most of what it involves."""
+    homes: defaultdict[str, list[str]] = defaultdict(list)
+    for event, entities in proj.events.items():
+        if str(proj.typed.nodes[event]["label"]) not in _EVENT_MEMBERS:
+            continue
+        votes = Counter(cluster_of[e] for e in entities if e in cluster_of)
+        if votes:
+            best = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            homes[best].append(event)
+    return homes
+
+
+def _rank_key(result: ClusterResult) -> tuple[bool, float, str]:
+    """Challenged clusters first, then by score, then by id."""
+    return (not result.challenge, -result.score, result.cluster_id)
+
+
+def analyse_graph(
+    typed: nx.MultiDiGraph,
+    params: AnalysisParams | None = None,
+    *,
+    weights: Weights | None = None,
+    scheme: BandScheme | None = None,
+    store_name: str = "graph",
+    progress: Progress | None = None,
+) -> AnalysisRun:
+    """Analyse a store graph (as :meth:`GraphStore.to_networkx` returns it).
+
+    Parameters
+    ----------
+    typed : networkx.MultiDiGraph
+        The store graph, including any previous run's clusters.
+    params : AnalysisParams, optional
+        Run parameters (defaults when omitted).
+    weights : Weights, optional
+        Scoring weights (the shipped ``weights.yaml`` when omitted).
+    scheme : BandScheme, optional
+        The band scheme (``OCGMAP_BANDS_FILE`` or the shipped default when omitted).
+    store_name : str
+        Recorded in the run.
+    progress : callable, optional
+        ``progress(step, n)`` as steps advance.
+
+    Returns
+    -------
+    AnalysisRun
+    """
+    params = params or AnalysisParams()
+    weights = weights or load_weights(params.weights_file)
+    scheme = scheme or band_scheme()
+    tick = progress or (lambda step, n: None)
+    params = params.model_copy(
+        update={"weights_version": weights.version, "band_scheme": scheme.name}
+    )
+    generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    digest = data_hash(typed)
+    tick("hash the input", 1)
+    proj = project(
+        typed, half_life_days=params.half_life_days, max_pivot_degree=params.max_pivot_degree
+    )
+    tick("project", 1)
+    clusters = find_clusters(
+        proj.clustering_graph(params.min_link_weight),
+        max_size=params.max_cluster_size,
+        community=params.community,
+        resolution=params.resolution,
+        seed=params.seed,
+    )
+    tick("cluster", 1)
+    ctx = Context(proj)
+    mapped, ocgs = _mapping(typed)
+    scored = [
+        c for c in clusters if any(ctx.touching.get(m) for m in c) or any(m in mapped for m in c)
+    ]
+    previous = _Previous(typed)
+    ids = assign_ids(scored, previous.members, previous.taken)
+    views = [ClusterView(ctx, c) for c in scored]
+    rows = []
+    for view in views:
+        rows.append(compute_features(ctx, view))
+        tick("features", 1)
+    scorer = ClusterScorer(weights=weights).fit([])
+    scores = scorer.score_samples(rows)
+    contributions = scorer.contributions(rows)
+    cluster_of = {m: cid for cid, c in zip(ids, scored, strict=True) for m in c}
+    homes = _event_homes(proj, cluster_of)
+    candidates = _possibly_same(typed)
+    results = []
+    for i, (cid, view) in enumerate(zip(ids, views, strict=True)):
+        score = round(float(scores[i]), 4)
+        contrib = {
+            n: round(float(c), 4)
+            for n, c in zip(scorer.feature_names_, contributions[i], strict=True)
+        }
+        refs = sorted({o for m in view.members for o in mapped.get(m, ())})
+        current = _current_band(refs, ocgs, scheme)
+        band = recommend_band(score, scheme, weights.banding)
+        decision = decide(
+            score,
+            band,
+            current,
+            scheme,
+            margin=params.challenge_margin,
+            unmapped_threshold=params.unmapped_threshold,
+        )
+        on_mapping = {str(ocgs[r]["key"]): {m for m, os in mapped.items() if r in os} for r in refs}
+        members = [
+            Member(**_ref(typed, m).model_dump(), kind=_kind(typed, m))
+            for m in sorted(view.members) + sorted(homes.get(cid, ()))
+        ]
+        results.append(
+            ClusterResult(
+                cluster_id=cid,
+                rank=0,
+                score=score,
+                recommended_band=band,
+                current_band=current,
+                ocg_refs=[str(ocgs[r]["key"]) for r in refs],
+                challenge=decision.challenge,
+                challenge_reason=decision.reason,
+                reasons=explain(rows[i], contrib),
+                members=members,
+                features={n: round(v, 4) for n, v in rows[i].items()},
+                contributions=contrib,
+                intelligence_gaps=intelligence_gaps(ctx, view, on_mapping),
+                change=previous.change(cid, view.members, score, band),
+            )
+        )
+        tick("explain", 1)
+    order = sorted(range(len(results)), key=lambda i: _rank_key(results[i]))
+    for rank, i in enumerate(order, start=1):
+        result = results[i]
+        result.rank = rank
+        if rank <= params.detail_clusters or result.challenge:
+            entities = views[i].members
+            result.key_players = _key_players(proj, entities, params.key_players)
+            result.suggested_links = _suggested(proj, entities, params.suggested_links, candidates)
+            tick("key players and links", 1)
+    results = [results[i] for i in order]
+    return AnalysisRun(
+        run_id=f"R-{generated:%Y%m%dT%H%M%S}-{digest[:8]}",
+        generated_at=generated,
+        ocgmap_version=__version__,
+        store=store_name,
+        params=params,
+        data_hash=digest,
+        previous_run_id=previous.run_id,
+        summary=RunSummary(
+            nodes=typed.number_of_nodes(),
+            edges=typed.number_of_edges(),
+            projected_nodes=proj.graph.number_of_nodes(),
+            projected_edges=proj.graph.number_of_edges(),
+            clusters=len(clusters),
+            scored=len(results),
+            challenged=sum(1 for r in results if r.challenge),
+            as_of=proj.as_of,
+        ),
+        clusters=results,
+    )
+
+
+def _kind(typed: nx.MultiDiGraph, node: str) -> str:
+    return str(load_schema().label(str(typed.nodes[node]["label"])).kind)
+
+
+def analyse(
+    store: GraphStore,
+    params: AnalysisParams | None = None,
+    *,
+    weights: Weights | None = None,
+    scheme: BandScheme | None = None,
+    out: Path | None = None,
+    write: bool = True,
+    progress: Progress | None = None,
+) -> AnalysisRun:
+    """Analyse what a store holds, write the run back into it and (optionally) to a file.
+
+    Parameters
+    ----------
+    store : GraphStore
+        The store to read (and write the run back to).
+    params, weights, scheme : optional
+        As for :func:`analyse_graph`.
+    out : pathlib.Path, optional
+        Where to write ``results.json``.
+    write : bool
+        Write ``AnalysisRun``, ``Cluster`` and ``IN_CLUSTER`` back into the store.
+    progress : callable, optional
+        ``progress(step, n)`` as steps advance.
+    """
+    tick = progress or (lambda step, n: None)
+    typed = store.to_networkx()
+    tick("read the graph", 1)
+    run = analyse_graph(
+        typed, params, weights=weights, scheme=scheme, store_name=store.name, progress=progress
+    )
+    if write:
+        store.write_results(run)
+        tick("write back", 1)
+    if out is not None:
+        run.write(out)
+    return run

@@ -1,0 +1,194 @@
+"""Analysis end to end: synthetic worlds loaded, analysed and judged against their truth."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from loaders.pipeline import run as load
+from ocgmap.analysis.evaluate import evaluate
+from ocgmap.analysis.results import AnalysisParams, AnalysisRun, ClusterResult
+from ocgmap.analysis.run import analyse
+from ocgmap.schema.labels import Label, RelType
+from ocgmap.schema.models import EdgeRow, NodeRef, NodeRow
+from ocgmap.store import GraphStore
+from ocgmap.store.embedded import EmbeddedStore
+from ocgmap.synth import Truth, generate
+
+#: Two small worlds; every archetype and decoy is planted once at any scale.
+SEEDS, SCALE = (3, 8), 0.02
+#: The checks that need one world, not two, run on the first.
+ONE_WORLD = pytest.mark.parametrize("world", SEEDS[:1], indirect=True)
+#: Key players and suggested links for the top clusters only: enough to check, quicker.
+PARAMS = AnalysisParams(detail_clusters=8)
+
+
+def _loaded(tmp: Path, seed: int) -> tuple[EmbeddedStore, Truth]:
+    data = tmp / "data"
+    truth = generate(data, seed=seed, scale=SCALE)
+    store = EmbeddedStore(tmp / "graph.json")
+    store.ensure_schema()
+    load([data], store, tmp)
+    return store, truth
+
+
+@pytest.fixture(scope="module", params=SEEDS)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[EmbeddedStore, Truth, AnalysisRun]]:
+    tmp = tmp_path_factory.mktemp(f"analysis-{request.param}")
+    store, truth = _loaded(tmp, request.param)
+    first = analyse(store, PARAMS, out=tmp / "results.json")
+    yield store, truth, first
+    store.close()
+
+
+def test_planted_groups_are_challenged_and_decoys_are_not(
+    world: tuple[EmbeddedStore, Truth, AnalysisRun],
+) -> None:
+    _, truth, run = world
+    report = evaluate(truth, run)
+    assert report.failures == []
+    wanted = [g for g in report.groups if g.should_challenge]
+    assert len(wanted) == 4
+    assert all(g.challenged and g.member_recall >= 0.6 for g in wanted), wanted
+    assert report.precision_at_5 >= 0.8
+    assert report.kept_out_of_top_5
+    high = next(g for g in report.groups if g.archetype == "graded_high")
+    assert high.current_band == "1B" and not high.challenged
+
+
+@ONE_WORLD
+def test_rerun_on_unchanged_data_gives_the_same_clusters_and_ids(
+    world: tuple[EmbeddedStore, Truth, AnalysisRun],
+) -> None:
+    store, _, first = world
+    again = analyse(store, PARAMS)
+    assert again.data_hash == first.data_hash
+    assert again.previous_run_id is not None
+    assert [_core(c) for c in again.clusters] == [_core(c) for c in first.clusters]
+    assert {c.change.status for c in again.clusters if c.change} == {"unchanged"}
+
+
+@ONE_WORLD
+def test_an_unrelated_haulier_changes_no_existing_cluster_id(
+    world: tuple[EmbeddedStore, Truth, AnalysisRun], tmp_path: Path
+) -> None:
+    store, _, _ = world
+    before = analyse(store, PARAMS)
+    token = ["T1:test.csv#2"]
+    haulier = NodeRef(label=Label.HAULIER, key="CH:99999999")
+    lorry = NodeRef(label=Label.VEHICLE, key="ZZ99ZZZ")
+    detection = NodeRef(label=Label.DETECTION, key="TEST-DET-1")
+    store.upsert_nodes(
+        Label.HAULIER,
+        [NodeRow(label=Label.HAULIER, key=haulier.key, properties={"name": "X"}, sources=token)],
+    )
+    store.upsert_nodes(Label.VEHICLE, [NodeRow(label=Label.VEHICLE, key=lorry.key, sources=token)])
+    store.upsert_nodes(
+        Label.DETECTION,
+        [
+            NodeRow(
+                label=Label.DETECTION,
+                key=detection.key,
+                properties={"entrants_count": 1},
+                sources=token,
+            )
+        ],
+    )
+    store.upsert_edges(
+        RelType.OPERATES,
+        [EdgeRow(type=RelType.OPERATES, start=haulier, end=lorry, sources=token)],
+    )
+    store.upsert_edges(
+        RelType.INVOLVED,
+        [
+            EdgeRow(type=RelType.INVOLVED, start=detection, end=end, sources=token)
+            for end in (haulier, lorry)
+        ],
+    )
+    after = analyse(store, PARAMS)
+    old = {c.cluster_id: c.member_keys() for c in before.clusters}
+    new = {c.cluster_id: c.member_keys() for c in after.clusters}
+    assert after.data_hash != before.data_hash
+    for cid, members in old.items():
+        assert new.get(cid) == members, cid
+    [added] = [cid for cid in new if cid not in old]
+    assert ("Haulier", "CH:99999999") in new[added]
+    assert int(added.split("-")[1]) > max(int(c.split("-")[1]) for c in old)
+
+
+@ONE_WORLD
+def test_reasons_cite_numbers_recomputed_from_the_graph(
+    world: tuple[EmbeddedStore, Truth, AnalysisRun],
+) -> None:
+    store, _, run = world
+    graph = store.to_networkx()
+    checked = 0
+    for cluster in run.challenges:
+        entities = {f"{m.label}:{m.key}" for m in cluster.members if m.kind not in ("event",)}
+        entities -= {f"Referral:{m.key}" for m in cluster.members if m.label == "Referral"}
+        detections = {
+            u
+            for u, v, t in graph.edges(data="type")
+            if t == "INVOLVED" and v in entities and graph.nodes[u]["label"] == "Detection"
+        }
+        entrants = sum(graph.nodes[d].get("entrants_count") or 0 for d in detections)
+        harm = next((r for r in cluster.reasons if re.search(r"\d+ detections? on", r)), None)
+        assert harm is not None, cluster.reasons
+        numbers = re.match(r"(\d+) detections? on .*? with (\d+) (?:person|people) found", harm)
+        assert numbers is not None, harm
+        assert (int(numbers[1]), int(numbers[2])) == (len(detections), entrants)
+        checked += 1
+    assert checked >= 4
+
+
+@ONE_WORLD
+def test_results_file_is_the_run_and_the_store_holds_it(
+    world: tuple[EmbeddedStore, Truth, AnalysisRun], tmp_path: Path
+) -> None:
+    store, _, run = world
+    latest = analyse(store, PARAMS, out=tmp_path / "r.json")
+    assert AnalysisRun.read(tmp_path / "r.json") == latest
+    counts = store.counts()
+    assert counts.nodes["Cluster"] >= len(latest.clusters)
+    assert counts.relationships["IN_CLUSTER"] == sum(len(c.members) for c in latest.clusters)
+    top = latest.clusters[0]
+    node = store.get(Label.CLUSTER, top.cluster_id)
+    assert node is not None
+    assert node.properties["rank"] == 1 and node.properties["run_id"] == latest.run_id
+    assert top.key_players and all(p.why for p in top.key_players)
+
+
+@pytest.fixture(scope="module")
+def small_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("compare") / "data"
+    generate(data, seed=SEEDS[0], scale=SCALE)
+    return data
+
+
+def test_neo4j_gives_the_same_analysis_as_the_embedded_store(
+    neo4j_session_store: GraphStore, small_world: Path, tmp_path: Path
+) -> None:
+    """The same world loaded into Neo4j analyses exactly as in a fresh embedded store."""
+    store = neo4j_session_store
+    store.wipe()
+    load([small_world], store, tmp_path)
+    mine = analyse(store, PARAMS)
+    reference = EmbeddedStore(tmp_path / "reference.json")
+    load([small_world], reference, tmp_path)
+    ref = analyse(reference, PARAMS)
+    assert mine.data_hash == ref.data_hash
+    assert mine.challenges, "the world has planted groups to challenge"
+    assert [_core(c) for c in mine.clusters] == [_core(c) for c in ref.clusters]
+    assert store.counts().relationships["IN_CLUSTER"] == sum(len(c.members) for c in mine.clusters)
+    again = analyse(store, PARAMS)
+    assert [c.cluster_id for c in again.clusters] == [c.cluster_id for c in mine.clusters]
+    assert store.counts().relationships["IN_CLUSTER"] == sum(len(c.members) for c in again.clusters)
+
+
+def _core(cluster: ClusterResult) -> dict[str, object]:
+    return cluster.model_dump(exclude={"change"})
