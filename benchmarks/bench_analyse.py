@@ -71,8 +71,6 @@ def analyse_in_child(home: Path) -> dict[str, Any]:
 
 def communities(graph: Any, seed: int = 7) -> dict[str, float]:
     """Seconds for networkx Louvain and igraph Leiden on the same weighted graph."""
-    import networkx as nx
-
     from ocgmap.analysis.clusters import split
 
     out: dict[str, float] = {}
@@ -82,7 +80,6 @@ def communities(graph: Any, seed: int = 7) -> dict[str, float]:
         out[name] = time.perf_counter() - t
         out[f"{name}_communities"] = float(len(parts))
     out["ratio"] = out["networkx"] / out["leiden"] if out["leiden"] else float("nan")
-    _ = nx
     return out
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -303,11 +303,3 @@ def _weigh_event(
     weight = weigher.evidence(base, attrs, event_time(attrs))
     for u, v in itertools.combinations(members, 2):
         _add(graph, u, v, weight, label)
-
-
-def link_summary(links: Iterable[Mapping[str, int]]) -> Counter[str]:
-    """Add up the evidence kinds of several edges."""
-    total: Counter[str] = Counter()
-    for item in links:
-        total.update(item)
-    return total
