@@ -39,13 +39,15 @@ steps = {}
 t = time.perf_counter()
 typed = EmbeddedStore(Path(sys.argv[1]) / "graph.json").to_networkx()
 steps["read the graph"] = time.perf_counter() - t
-marks = {}
+last = [time.perf_counter()]
 
 def tick(step, n):
-    marks[step] = time.perf_counter()
+    now = time.perf_counter()
+    steps[step] = steps.get(step, 0.0) + now - last[0]
+    last[0] = now
 
-t = time.perf_counter()
-run = analyse_graph(typed, AnalysisParams(), progress=tick)
+t = last[0] = time.perf_counter()
+run = analyse_graph(typed, AnalysisParams(), progress=tick, jobs=int(sys.argv[2]))
 steps["analyse"] = time.perf_counter() - t
 print(json.dumps({
     "nodes": typed.number_of_nodes(),
@@ -57,14 +59,18 @@ print(json.dumps({
     "challenged": run.summary.challenged,
     "steps": steps,
     "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "child_peak_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
 }))
 """
 
 
-def analyse_in_child(home: Path) -> dict[str, Any]:
+def analyse_in_child(home: Path, jobs: int = 2) -> dict[str, Any]:
     """Run one analysis in a child process and return its figures."""
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(home)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _CHILD, str(home), str(jobs)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 

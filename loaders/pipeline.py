@@ -184,16 +184,21 @@ class _FileLoad:
     def run(self, progress: Progress | None, batch_rows: int, commit_rows: int) -> FileReport:
         self.report.file_id = file_digest(self.path, text=self.path.suffix.lower() != ".xlsx")
         records = read_records(self.path, self.source.kind)
+        report = progress or (lambda name, n: None)
+        report(self.path.name, 0)  # the file's counter starts when its work does
         try:
             while chunk := list(islice(records, commit_rows)):
+                done = 0
                 with self.store.bulk():
                     for record in chunk:
                         self.record(record)
                         if self.batch.records >= batch_rows:
+                            flushed = self.batch.records
                             self.batch.flush(self.store)
+                            report(self.path.name, flushed)
+                            done += flushed
                     self.batch.flush(self.store)
-                if progress:
-                    progress(self.path.name, len(chunk))
+                report(self.path.name, len(chunk) - done)
         finally:
             self.quarantine.close()
             self.extras.close()

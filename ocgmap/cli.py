@@ -226,6 +226,10 @@ def analyse(
         int | None, typer.Option("--margin", help="Bands above the current one to challenge.")
     ] = None,
     top: Annotated[int, typer.Option("--top", help="Challenges to print.")] = 10,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", min=1, help="Processes to use (2: hash the data alongside)."),
+    ] = 2,
     store: StoreOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
@@ -253,6 +257,7 @@ def analyse(
                 weights=load_weights(weights),
                 scheme=scheme,
                 progress=progress,
+                jobs=jobs,
             )
     finally:
         graph.close()

@@ -80,7 +80,9 @@ def run_demo(
         )
         console.print("[bold]4. analyse[/bold]: clusters, scores and the challenge list")
         with progress_bars("demo analysis", console=console) as progress:
-            result = analyse(store, out=settings.home / "demo" / "results.json", progress=progress)
+            result = analyse(
+                store, out=settings.home / "demo" / "results.json", progress=progress, jobs=2
+            )
         print_challenges(result, console, top=5)
         console.print(f"   results: {settings.home / 'demo' / 'results.json'}")
         judged = evaluate(truth, result)

@@ -10,11 +10,14 @@ last run.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import itertools
 import json
+import multiprocessing
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +101,44 @@ def data_hash(typed: nx.MultiDiGraph) -> str:
         digest.update(line.encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+def _send_hash(typed: nx.MultiDiGraph, conn: Connection) -> None:
+    gc.disable()  # only strings are made here; collecting would copy every page of the graph
+    try:
+        conn.send(data_hash(typed))
+    finally:
+        conn.close()
+
+
+def _hash_later(typed: nx.MultiDiGraph, jobs: int) -> Callable[[], str]:
+    """Start :func:`data_hash` and return a function that waits for the digest.
+
+    With ``jobs > 1`` on a platform that can fork, the hash runs in a forked child (which
+    shares the graph's memory copy-on-write) while the analysis goes on; the rest of the run
+    is pure Python, so this is where a second core pays. Anything wrong with the child
+    falls back to hashing here: the digest is the same either way.
+    """
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        digest = data_hash(typed)
+        return lambda: digest
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_send_hash, args=(typed, send), daemon=True)
+    child.start()
+    send.close()
+
+    def wait() -> str:
+        try:
+            digest = receive.recv()
+        except (EOFError, OSError):
+            digest = None
+        finally:
+            receive.close()
+            child.join()
+        return digest if isinstance(digest, str) else data_hash(typed)
+
+    return wait
 
 
 def _ref(typed: nx.MultiDiGraph, node: str) -> EntityRef:
@@ -205,9 +246,26 @@ def _possibly_same(typed: nx.MultiDiGraph) -> defaultdict[str, list[tuple[str, s
     return index
 
 
+def _subgraph(graph: nx.Graph, members: frozenset[str]) -> nx.Graph:
+    """A copy of the members' part of the association graph, nodes in canonical order.
+
+    Built directly from the adjacency: a subgraph view filters every lookup, which costs more
+    than the copy on large clusters.
+    """
+    order = sorted(members)
+    sub = nx.Graph()
+    sub.add_nodes_from((n, graph.nodes[n]) for n in order)
+    adj = graph.adj
+    sub.add_edges_from(
+        (u, v, data) for u in order for v, data in adj[u].items() if u < v and v in members
+    )
+    return sub
+
+
 def _suggested(
     proj: Projection,
     members: frozenset[str],
+    sub: nx.Graph,
     k: int,
     candidates: Mapping[str, list[tuple[str, str, Any]]],
 ) -> list[SuggestedLinkResult]:
@@ -232,7 +290,6 @@ def _suggested(
                     method="possibly_same",
                 )
             )
-    sub = nx.Graph(proj.graph.subgraph(members))
     pairs = [p for p in _link_candidates(sub) if p not in seen]
     if pairs:
         scores = link_scores(sub, pairs)
@@ -253,10 +310,9 @@ def _suggested(
     return out[:k]
 
 
-def _key_players(proj: Projection, members: frozenset[str], k: int) -> list[KeyPlayerResult]:
-    if k <= 0 or len(members) < 3:
+def _key_players(proj: Projection, sub: nx.Graph, k: int) -> list[KeyPlayerResult]:
+    if k <= 0 or sub.number_of_nodes() < 3:
         return []
-    sub = nx.Graph(proj.graph.subgraph(members))
     found = key_players(sub, k=k)
     return [
         KeyPlayerResult(**_ref(proj.typed, p.node).model_dump(), score=round(p.score, 4), why=p.why)
@@ -290,6 +346,7 @@ def analyse_graph(
     scheme: BandScheme | None = None,
     store_name: str = "graph",
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> AnalysisRun:
     """Analyse a store graph (as :meth:`GraphStore.to_networkx` returns it).
 
@@ -307,6 +364,9 @@ def analyse_graph(
         Recorded in the run.
     progress : callable, optional
         ``progress(step, n)`` as steps advance.
+    jobs : int
+        Processes to use: with 2 or more the data hash is computed in a forked child while
+        the analysis runs. The result is the same whatever ``jobs`` is.
 
     Returns
     -------
@@ -320,7 +380,7 @@ def analyse_graph(
         update={"weights_version": weights.version, "band_scheme": scheme.name}
     )
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    digest = data_hash(typed)
+    digest_of = _hash_later(typed, jobs)
     tick("hash the input", 1)
     proj = project(
         typed, half_life_days=params.half_life_days, max_pivot_degree=params.max_pivot_degree
@@ -400,10 +460,14 @@ def analyse_graph(
         result.rank = rank
         if rank <= params.detail_clusters or result.challenge:
             entities = views[i].members
-            result.key_players = _key_players(proj, entities, params.key_players)
-            result.suggested_links = _suggested(proj, entities, params.suggested_links, candidates)
+            sub = _subgraph(proj.graph, entities)
+            result.key_players = _key_players(proj, sub, params.key_players)
+            result.suggested_links = _suggested(
+                proj, entities, sub, params.suggested_links, candidates
+            )
             tick("key players and links", 1)
     results = [results[i] for i in order]
+    digest = digest_of()
     return AnalysisRun(
         run_id=f"R-{generated:%Y%m%dT%H%M%S}-{digest[:8]}",
         generated_at=generated,
@@ -439,6 +503,7 @@ def analyse(
     out: Path | None = None,
     write: bool = True,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> AnalysisRun:
     """Analyse what a store holds, write the run back into it and (optionally) to a file.
 
@@ -454,12 +519,20 @@ def analyse(
         Write ``AnalysisRun``, ``Cluster`` and ``IN_CLUSTER`` back into the store.
     progress : callable, optional
         ``progress(step, n)`` as steps advance.
+    jobs : int
+        As for :func:`analyse_graph`.
     """
     tick = progress or (lambda step, n: None)
     typed = store.to_networkx()
     tick("read the graph", 1)
     run = analyse_graph(
-        typed, params, weights=weights, scheme=scheme, store_name=store.name, progress=progress
+        typed,
+        params,
+        weights=weights,
+        scheme=scheme,
+        store_name=store.name,
+        progress=progress,
+        jobs=jobs,
     )
     if write:
         store.write_results(run)

@@ -30,6 +30,7 @@ __all__ = [
     "nodes_among_query",
     "all_nodes_query",
     "all_relationships_query",
+    "temporal_properties",
     "relationships_among_query",
     "search_query",
     "shortest_paths_query",
@@ -202,16 +203,35 @@ def shortest_paths_query(start: Label, end: Label, max_hops: int) -> LiteralStri
     )
 
 
+def temporal_properties(owner: Label | RelType) -> dict[str, PropType]:
+    """The date and datetime properties of a label or type, the managed ones included."""
+    found = {"first_seen": PropType.DATETIME, "last_seen": PropType.DATETIME}
+    found.update(_props_of(owner, PropType.DATE, PropType.DATETIME))
+    return found
+
+
+def _as_map(var: LiteralString, owner: Label | RelType) -> LiteralString:
+    """``var`` as a map of its properties, dates and datetimes as ISO 8601 text.
+
+    Whole-graph reads return maps, not nodes: the driver builds its temporal types in Python,
+    which costs more than the rest of the read, while ``datetime.fromisoformat`` is C.
+    """
+    parts = ", ".join(
+        f"{_prop(name)}: toString({var}.{_prop(name)})" for name in temporal_properties(owner)
+    )
+    return cast(LiteralString, f"{var} {{.*, {parts}}}")
+
+
 def all_nodes_query(label: Label) -> LiteralString:
-    """Every node of one label."""
-    return f"MATCH (n:{_label(label)}) RETURN n"
+    """Every node of one label, as a map (see :func:`temporal_properties`)."""
+    return f"MATCH (n:{_label(label)}) RETURN {_as_map('n', label)} AS n"
 
 
 def all_relationships_query(rel: RelType) -> LiteralString:
-    """Every relationship of one type with the label and key of both ends."""
+    """Every relationship of one type, as a map, with the label and key of both ends."""
     return (
         f"MATCH (a)-[r:{_type(rel)}]->(b)\n"
-        "RETURN r, labels(a)[0] AS start_label, a.key AS start_key,\n"
+        f"RETURN {_as_map('r', rel)} AS r, labels(a)[0] AS start_label, a.key AS start_key,\n"
         "       labels(b)[0] AS end_label, b.key AS end_key"
     )
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,21 +27,44 @@ ONE_WORLD = pytest.mark.parametrize("world", SEEDS[:1], indirect=True)
 PARAMS = AnalysisParams(detail_clusters=8)
 
 
-def _loaded(tmp: Path, seed: int) -> tuple[EmbeddedStore, Truth]:
-    data = tmp / "data"
-    truth = generate(data, seed=seed, scale=SCALE)
-    store = EmbeddedStore(tmp / "graph.json")
-    store.ensure_schema()
-    load([data], store, tmp)
-    return store, truth
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int], tuple[Path, Path, Truth]]:
+    """Generate and load a world once per module: its data, its pristine graph, its truth.
+
+    Tests copy the graph file and open the copy, so each starts from the graph of one clean
+    load without loading again.
+    """
+    done: dict[int, tuple[Path, Path, Truth]] = {}
+
+    def get(seed: int) -> tuple[Path, Path, Truth]:
+        if seed not in done:
+            tmp = tmp_path_factory.mktemp(f"loaded-{seed}")
+            truth = generate(tmp / "data", seed=seed, scale=SCALE)
+            store = EmbeddedStore(tmp / "graph.json")
+            store.ensure_schema()
+            load([tmp / "data"], store, tmp)
+            store.close()
+            done[seed] = (tmp / "data", tmp / "graph.json", truth)
+        return done[seed]
+
+    return get
+
+
+def _fresh(pristine: Path, into: Path) -> EmbeddedStore:
+    into.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(pristine, into / "graph.json")
+    return EmbeddedStore(into / "graph.json")
 
 
 @pytest.fixture(scope="module", params=SEEDS)
 def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    loaded: Callable[[int], tuple[Path, Path, Truth]],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[EmbeddedStore, Truth, AnalysisRun]]:
     tmp = tmp_path_factory.mktemp(f"analysis-{request.param}")
-    store, truth = _loaded(tmp, request.param)
+    _, pristine, truth = loaded(request.param)
+    store = _fresh(pristine, tmp)
     first = analyse(store, PARAMS, out=tmp / "results.json")
     yield store, truth, first
     store.close()
@@ -62,23 +86,31 @@ def test_planted_groups_are_challenged_and_decoys_are_not(
 
 
 @ONE_WORLD
-def test_rerun_on_unchanged_data_gives_the_same_clusters_and_ids(
-    world: tuple[EmbeddedStore, Truth, AnalysisRun],
+def test_rerun_gives_the_same_clusters_and_ids_and_the_store_and_file_hold_it(
+    world: tuple[EmbeddedStore, Truth, AnalysisRun], tmp_path: Path
 ) -> None:
     store, _, first = world
-    again = analyse(store, PARAMS)
+    again = analyse(store, PARAMS, out=tmp_path / "r.json", jobs=2)  # the hash in a child
     assert again.data_hash == first.data_hash
-    assert again.previous_run_id is not None
+    assert again.previous_run_id == first.run_id
     assert [_core(c) for c in again.clusters] == [_core(c) for c in first.clusters]
     assert {c.change.status for c in again.clusters if c.change} == {"unchanged"}
+    assert AnalysisRun.read(tmp_path / "r.json") == again
+    counts = store.counts()
+    assert counts.nodes["Cluster"] >= len(again.clusters)
+    assert counts.relationships["IN_CLUSTER"] == sum(len(c.members) for c in again.clusters)
+    top = again.clusters[0]
+    node = store.get(Label.CLUSTER, top.cluster_id)
+    assert node is not None
+    assert node.properties["rank"] == 1 and node.properties["run_id"] == again.run_id
+    assert top.key_players and all(p.why for p in top.key_players)
 
 
 @ONE_WORLD
 def test_an_unrelated_haulier_changes_no_existing_cluster_id(
     world: tuple[EmbeddedStore, Truth, AnalysisRun], tmp_path: Path
 ) -> None:
-    store, _, _ = world
-    before = analyse(store, PARAMS)
+    store, _, before = world  # nothing but analysis output was written since
     token = ["T1:test.csv#2"]
     haulier = NodeRef(label=Label.HAULIER, key="CH:99999999")
     lorry = NodeRef(label=Label.VEHICLE, key="ZZ99ZZZ")
@@ -146,41 +178,18 @@ def test_reasons_cite_numbers_recomputed_from_the_graph(
     assert checked >= 4
 
 
-@ONE_WORLD
-def test_results_file_is_the_run_and_the_store_holds_it(
-    world: tuple[EmbeddedStore, Truth, AnalysisRun], tmp_path: Path
-) -> None:
-    store, _, run = world
-    latest = analyse(store, PARAMS, out=tmp_path / "r.json")
-    assert AnalysisRun.read(tmp_path / "r.json") == latest
-    counts = store.counts()
-    assert counts.nodes["Cluster"] >= len(latest.clusters)
-    assert counts.relationships["IN_CLUSTER"] == sum(len(c.members) for c in latest.clusters)
-    top = latest.clusters[0]
-    node = store.get(Label.CLUSTER, top.cluster_id)
-    assert node is not None
-    assert node.properties["rank"] == 1 and node.properties["run_id"] == latest.run_id
-    assert top.key_players and all(p.why for p in top.key_players)
-
-
-@pytest.fixture(scope="module")
-def small_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("compare") / "data"
-    generate(data, seed=SEEDS[0], scale=SCALE)
-    return data
-
-
 def test_neo4j_gives_the_same_analysis_as_the_embedded_store(
-    neo4j_session_store: GraphStore, small_world: Path, tmp_path: Path
+    neo4j_session_store: GraphStore,
+    loaded: Callable[[int], tuple[Path, Path, Truth]],
+    tmp_path: Path,
 ) -> None:
     """The same world loaded into Neo4j analyses exactly as in a fresh embedded store."""
+    data, pristine, _ = loaded(SEEDS[0])
     store = neo4j_session_store
     store.wipe()
-    load([small_world], store, tmp_path)
+    load([data], store, tmp_path)
     mine = analyse(store, PARAMS)
-    reference = EmbeddedStore(tmp_path / "reference.json")
-    load([small_world], reference, tmp_path)
-    ref = analyse(reference, PARAMS)
+    ref = analyse(_fresh(pristine, tmp_path / "reference"), PARAMS)
     assert mine.data_hash == ref.data_hash
     assert mine.challenges, "the world has planted groups to challenge"
     assert [_core(c) for c in mine.clusters] == [_core(c) for c in ref.clusters]

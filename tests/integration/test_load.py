@@ -13,7 +13,7 @@ from ocgmap.schema.labels import Label
 from ocgmap.store import GraphStore
 from ocgmap.synth import Truth, generate
 
-SEED, SCALE = 4, 0.05
+SEED, SCALE = 4, 0.02
 
 
 @pytest.fixture(scope="module")
