@@ -5,5 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 st.set_page_config(page_title="ocgmap", layout="wide")
-navigation = st.navigation([st.Page("pages/status.py", title="Store", icon=":material/hub:")])
+navigation = st.navigation(
+    {
+        "Review": [
+            st.Page("pages/challenge.py", title="Challenge list", icon=":material/flag:"),
+            st.Page("pages/cluster.py", title="Cluster", icon=":material/hub:"),
+        ],
+        "Data": [st.Page("pages/status.py", title="Store", icon=":material/database:")],
+    }
+)
 navigation.run()

@@ -2,22 +2,50 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
+from ocgmap.analysis.results import AnalysisRun
+from ocgmap.analysis.runs import latest_run
 from ocgmap.config import Settings
 from ocgmap.schema.models import Counts
 from ocgmap.store import GraphStore, open_store
 
-__all__ = ["get_store", "load_counts"]
+__all__ = ["get_store", "load_counts", "load_results"]
+
+
+def _where() -> tuple[str, str | None, str, str, str]:
+    """What picks the store: the cache key, so a changed setting opens the new store."""
+    s = Settings()
+    return (s.store_kind, s.neo4j_uri, s.neo4j_user, s.neo4j_database, str(s.home))
+
+
+def get_store() -> GraphStore:
+    """Return the store the settings choose, opened once per dashboard process."""
+    return _store(*_where())
 
 
 @st.cache_resource
-def get_store() -> GraphStore:
-    """Return the store the settings choose, opened once per dashboard process."""
-    return open_store(Settings())
+def _store(kind: str, uri: str | None, user: str, database: str, home: str) -> GraphStore:
+    return open_store(Settings())  # the arguments only key the cache (no password in it)
+
+
+def load_counts() -> Counts:
+    """Node and relationship counts, refreshed at most once a minute."""
+    return _counts(*_where())
 
 
 @st.cache_data(ttl=60)
-def load_counts() -> Counts:
-    """Node and relationship counts, refreshed at most once a minute."""
-    return get_store().counts()
+def _counts(kind: str, uri: str | None, user: str, database: str, home: str) -> Counts:
+    return _store(kind, uri, user, database, home).counts()
+
+
+def load_results(run_id: str | None = None) -> AnalysisRun | None:
+    """The latest saved analysis run (or the one named); None before the first run."""
+    return _results(str(Settings().home), run_id)
+
+
+@st.cache_data(ttl=60)
+def _results(home: str, run_id: str | None) -> AnalysisRun | None:
+    return latest_run(Path(home), run_id)

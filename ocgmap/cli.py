@@ -236,6 +236,7 @@ def analyse(
     """Find clusters, score them against their grading and list the challenges."""
     from ocgmap.analysis.results import AnalysisParams
     from ocgmap.analysis.run import analyse as run_analysis
+    from ocgmap.analysis.runs import save_run
     from ocgmap.analysis.scoring import load_weights
     from ocgmap.config import band_scheme
     from ocgmap.schema import load_bands
@@ -261,7 +262,7 @@ def analyse(
             )
     finally:
         graph.close()
-    saved = run.write(settings.home / "runs" / f"{run.run_id}.json")
+    saved = save_run(run, settings.home)
     if out is not None:
         run.write(out)
     if as_json:

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from ocgmap.analysis.evaluate import evaluate
 from ocgmap.analysis.run import analyse
+from ocgmap.analysis.runs import save_run
 from ocgmap.analysis.show import print_challenges
 from ocgmap.config import Settings, StoreKind
 from ocgmap.progress import progress_bars
@@ -83,6 +84,7 @@ def run_demo(
             result = analyse(
                 store, out=settings.home / "demo" / "results.json", progress=progress, jobs=2
             )
+        save_run(result, settings.home)  # where the dashboard finds the latest run
         print_challenges(result, console, top=5)
         console.print(f"   results: {settings.home / 'demo' / 'results.json'}")
         judged = evaluate(truth, result)

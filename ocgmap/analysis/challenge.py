@@ -8,11 +8,13 @@ always recorded with its reason, challenged or not.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from ocgmap.analysis.results import ClusterResult
 from ocgmap.schema import BandScheme
 
-__all__ = ["Decision", "decide"]
+__all__ = ["Decision", "decide", "select"]
 
 
 @dataclass(frozen=True)
@@ -86,3 +88,73 @@ def decide(
         f"graded at or above what the evidence supports: current {current}, "
         f"recommended {recommended}",
     )
+
+
+def select(
+    clusters: Iterable[ClusterResult],
+    *,
+    challenged_only: bool = True,
+    min_score: float = 0.0,
+    recommended: Collection[str] | None = None,
+    current: Collection[str] | None = None,
+    text: str = "",
+) -> list[ClusterResult]:
+    """The clusters a reviewer asked for, in rank order.
+
+    Parameters
+    ----------
+    clusters : iterable of ClusterResult
+        Usually ``run.clusters``.
+    challenged_only : bool
+        Only clusters on the challenge list.
+    min_score : float
+        Only clusters scoring at least this.
+    recommended, current : collection of str, optional
+        Only clusters whose recommended (current) band is one of these; ``"not mapped"`` in
+        ``current`` selects clusters mapped to no OCG.
+    text : str
+        Only clusters whose id, OCG reference or a member's key or name contains this
+        (case and spacing ignored, so ``ab12 cde`` finds ``AB12CDE``).
+
+    Examples
+    --------
+    >>> from ocgmap.analysis.results import Member
+    >>> a = ClusterResult(cluster_id="C-00001", rank=1, score=0.6, recommended_band="2A",
+    ...     challenge=True, members=[Member(label="Vehicle", key="AB12CDE", kind="asset")])
+    >>> b = ClusterResult(cluster_id="C-00002", rank=2, score=0.2, recommended_band="3C",
+    ...     current_band="3C", challenge=False)
+    >>> [c.cluster_id for c in select([b, a], challenged_only=False)]
+    ['C-00001', 'C-00002']
+    >>> [c.cluster_id for c in select([a, b], text="ab12 cde")]
+    ['C-00001']
+    >>> [c.cluster_id for c in select([a, b], challenged_only=False, current=["not mapped"])]
+    ['C-00001']
+    """
+    wanted = _squash(text)
+    out = []
+    for cluster in clusters:
+        if challenged_only and not cluster.challenge:
+            continue
+        if cluster.score < min_score:
+            continue
+        if recommended is not None and cluster.recommended_band not in recommended:
+            continue
+        if current is not None and (cluster.current_band or "not mapped") not in current:
+            continue
+        if wanted and not any(wanted in _squash(t) for t in _texts(cluster)):
+            continue
+        out.append(cluster)
+    return sorted(out, key=lambda c: c.rank)
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split()).casefold()
+
+
+def _texts(cluster: ClusterResult) -> Iterable[str]:
+    yield cluster.cluster_id
+    yield from cluster.ocg_refs
+    for member in cluster.members:
+        yield member.key
+        if member.name:
+            yield member.name

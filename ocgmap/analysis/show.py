@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.table import Table
 
 from ocgmap.analysis.evaluate import Evaluation
-from ocgmap.analysis.results import AnalysisRun
+from ocgmap.analysis.results import AnalysisRun, ClusterResult
 
-__all__ = ["print_challenges", "print_evaluation"]
+__all__ = ["cluster_rows", "print_challenges", "print_evaluation"]
+
+
+def cluster_rows(clusters: list[ClusterResult]) -> list[dict[str, Any]]:
+    """One plain row per cluster, as the challenge list shows it (rank order kept)."""
+    return [
+        {
+            "rank": c.rank,
+            "cluster": c.cluster_id,
+            "score": round(c.score, 2),
+            "current": c.current_band or "not mapped",
+            "recommended": c.recommended_band,
+            "challenged": c.challenge,
+            "why": c.challenge_reason or "",
+            "top reason": c.reasons[0] if c.reasons else "",
+            "first gap": c.intelligence_gaps[0] if c.intelligence_gaps else "",
+            "members": len(c.members),
+        }
+        for c in clusters
+    ]
 
 
 def print_challenges(run: AnalysisRun, console: Console, top: int = 10) -> None:

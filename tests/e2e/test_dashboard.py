@@ -1,12 +1,22 @@
-"""The dashboard renders headlessly against a real (embedded) store."""
+"""The dashboard renders headlessly (AppTest) against a real embedded store and saved runs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ocgmap.analysis.results import (
+    AnalysisParams,
+    AnalysisRun,
+    ClusterResult,
+    KeyPlayerResult,
+    Member,
+    RunSummary,
+)
+from ocgmap.analysis.runs import save_run
 from ocgmap.dashboard import app_path
 from ocgmap.schema.labels import Label
 from ocgmap.schema.models import NodeRow
@@ -15,7 +25,40 @@ from ocgmap.store.embedded import EmbeddedStore
 pytestmark = pytest.mark.e2e
 
 
-def test_store_page_shows_counts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _cluster(rank: int, score: float, current: str | None, challenge: bool) -> ClusterResult:
+    cid = f"C-{rank:05d}"
+    return ClusterResult(
+        cluster_id=cid,
+        rank=rank,
+        score=score,
+        recommended_band="2A" if score > 0.5 else "3C",
+        current_band=current,
+        challenge=challenge,
+        challenge_reason=f"reason of {cid}",
+        reasons=[f"{rank} detections on {rank + 1} vehicles"],
+        members=[
+            Member(label="Vehicle", key=f"AB{rank:02d}CDE", kind="asset"),
+            Member(label="Person", key=f"NAME {rank}|1980-01", name=f"Name {rank}", kind="actor"),
+        ],
+        contributions={"harm_detections": score / 2, "org_hauliers": score / 2},
+        key_players=[
+            KeyPlayerResult(label="Person", key=f"NAME {rank}|1980-01", score=0.9, why="hub")
+        ],
+        intelligence_gaps=[f"gap of {cid}"],
+    )
+
+
+CLUSTERS = [
+    _cluster(1, 0.72, "3C", True),
+    _cluster(2, 0.55, None, True),
+    _cluster(3, 0.61, "1B", False),
+    _cluster(4, 0.10, None, False),
+]
+
+
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
+    """The app on an embedded store of three phones, with one saved run."""
     home = tmp_path / "home"
     store = EmbeddedStore(home / "graph.json")
     store.upsert_nodes(
@@ -25,11 +68,79 @@ def test_store_page_shows_counts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
             for i in range(3)
         ],
     )
+    run = AnalysisRun(
+        run_id="R-20261128T120000-abcdef12",
+        generated_at=dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC),
+        ocgmap_version="test",
+        store="embedded",
+        params=AnalysisParams(),
+        data_hash="abcdef12" * 8,
+        summary=RunSummary(scored=4, challenged=2),
+        clusters=CLUSTERS,
+    )
+    save_run(run, home)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NEO4J_URI", raising=False)
     monkeypatch.delenv("OCGMAP_STORE", raising=False)
     monkeypatch.setenv("OCGMAP_HOME", str(home))
-    app = AppTest.from_file(app_path(), default_timeout=60).run()
+    return AppTest.from_file(app_path(), default_timeout=60)
+
+
+def _shown(app: AppTest) -> list[str]:
+    return list(app.dataframe[0].value["cluster"])
+
+
+def test_challenge_list_is_the_landing_page_in_rank_order(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Challenge list"
+    assert _shown(app) == ["C-00001", "C-00002"]
+
+
+def test_filters_change_the_list(app: AppTest) -> None:
+    app.run()
+    app.toggle(key="all_clusters").set_value(True).run()
+    assert _shown(app) == ["C-00001", "C-00002", "C-00003", "C-00004"]
+    app.slider(key="min_score").set_value(0.6).run()
+    assert _shown(app) == ["C-00001", "C-00003"]
+    app.multiselect(key="current").set_value(["1B"]).run()
+    assert _shown(app) == ["C-00003"]
+
+
+def test_a_vrm_typed_with_spaces_in_lower_case_finds_its_cluster(app: AppTest) -> None:
+    app.run()
+    app.text_input(key="find").set_value("ab02 cde").run()
+    assert _shown(app) == ["C-00002"]
+    app.text_input(key="find").set_value("zz99 zzz").run()
+    assert not app.dataframe and "Nothing matches" in app.caption[-1].value
+
+
+def test_opening_a_cluster_shows_its_members_and_why(app: AppTest) -> None:
+    app.run()
+    app.selectbox(key="open_cluster").set_value("C-00002").run()
+    app.button(key="open").click().run()
+    assert not app.exception
+    assert app.title[0].value == "Cluster C-00002 (rank 2)"
+    [members] = [d.value for d in app.dataframe if "kind" in d.value.columns]
+    assert list(members["key"]) == ["AB02CDE", "NAME 2|1980-01"]
+    assert [m.value for m in app.metric] == ["not mapped", "2A", "0.55"]
+    shown = [m.value for m in app.markdown]
+    assert "- 2 detections on 3 vehicles" in shown and "- gap of C-00002" in shown
+
+
+def test_store_page_shows_counts(app: AppTest) -> None:
+    app.switch_page("pages/status.py").run()
     assert not app.exception
     assert [m.value for m in app.metric] == ["3", "0"]
     assert app.subheader[0].value == "embedded store"
+
+
+def test_pages_explain_what_to_do_before_the_first_run(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("OCGMAP_HOME", str(tmp_path / "empty"))
+    app.run()
+    assert not app.exception
+    assert "ocgmap demo" in app.info[0].value
+    app.switch_page("pages/cluster.py").run()
+    assert not app.exception and "ocgmap demo" in app.info[0].value

@@ -1,0 +1,1 @@
+"""Display pieces shared by pages: they take models and draw them, nothing else."""
