@@ -372,6 +372,31 @@ def analyse_graph(
     -------
     AnalysisRun
     """
+    gc.freeze()  # the input is millions of long-lived objects: collections need not walk them
+    try:
+        return _analyse_graph(
+            typed,
+            params,
+            weights=weights,
+            scheme=scheme,
+            store_name=store_name,
+            progress=progress,
+            jobs=jobs,
+        )
+    finally:
+        gc.unfreeze()
+
+
+def _analyse_graph(
+    typed: nx.MultiDiGraph,
+    params: AnalysisParams | None = None,
+    *,
+    weights: Weights | None = None,
+    scheme: BandScheme | None = None,
+    store_name: str = "graph",
+    progress: Progress | None = None,
+    jobs: int = 1,
+) -> AnalysisRun:
     params = params or AnalysisParams()
     weights = weights or load_weights(params.weights_file)
     scheme = scheme or band_scheme()
