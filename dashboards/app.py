@@ -10,6 +10,7 @@ navigation = st.navigation(
         "Review": [
             st.Page("pages/challenge.py", title="Challenge list", icon=":material/flag:"),
             st.Page("pages/cluster.py", title="Cluster", icon=":material/hub:"),
+            st.Page("pages/explore.py", title="Explore", icon=":material/search:"),
         ],
         "Data": [st.Page("pages/status.py", title="Store", icon=":material/database:")],
     }

@@ -9,10 +9,12 @@ import streamlit as st
 from ocgmap.analysis.results import AnalysisRun
 from ocgmap.analysis.runs import latest_run
 from ocgmap.config import Settings
-from ocgmap.schema.models import Counts
+from ocgmap.lookup import find
+from ocgmap.schema.labels import Label
+from ocgmap.schema.models import Counts, Node, NodeRef, Subgraph
 from ocgmap.store import GraphStore, open_store
 
-__all__ = ["get_store", "load_counts", "load_results"]
+__all__ = ["find_nodes", "get_store", "load_counts", "load_neighbourhood", "load_results"]
 
 
 def _where() -> tuple[str, str | None, str, str, str]:
@@ -49,3 +51,34 @@ def load_results(run_id: str | None = None) -> AnalysisRun | None:
 @st.cache_data(ttl=60)
 def _results(home: str, run_id: str | None) -> AnalysisRun | None:
     return latest_run(Path(home), run_id)
+
+
+def find_nodes(text: str) -> list[Node]:
+    """Nodes an identifier names (normalised as the loaders do), then substring matches."""
+    return _find(*_where(), text)
+
+
+@st.cache_data(ttl=60)
+def _find(kind: str, uri: str | None, user: str, database: str, home: str, text: str) -> list[Node]:
+    return find(_store(kind, uri, user, database, home), text)
+
+
+def load_neighbourhood(label: str, key: str, hops: int, limit: int) -> Subgraph:
+    """What lies within ``hops`` of one node, at most ``limit`` nodes."""
+    return _neighbourhood(*_where(), label, key, hops, limit)
+
+
+@st.cache_data(ttl=60)
+def _neighbourhood(
+    kind: str,
+    uri: str | None,
+    user: str,
+    database: str,
+    home: str,
+    label: str,
+    key: str,
+    hops: int,
+    limit: int,
+) -> Subgraph:
+    store = _store(kind, uri, user, database, home)
+    return store.neighbourhood([NodeRef(label=Label(label), key=key)], hops=hops, limit=limit)

@@ -18,8 +18,8 @@ from ocgmap.analysis.results import (
 )
 from ocgmap.analysis.runs import save_run
 from ocgmap.dashboard import app_path
-from ocgmap.schema.labels import Label
-from ocgmap.schema.models import NodeRow
+from ocgmap.schema.labels import Label, RelType
+from ocgmap.schema.models import EdgeRow, NodeRef, NodeRow
 from ocgmap.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.e2e
@@ -58,7 +58,7 @@ CLUSTERS = [
 
 @pytest.fixture
 def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
-    """The app on an embedded store of three phones, with one saved run."""
+    """The app on an embedded store (three phones, a haulier and its lorry) and a saved run."""
     home = tmp_path / "home"
     store = EmbeddedStore(home / "graph.json")
     store.upsert_nodes(
@@ -67,6 +67,26 @@ def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
             NodeRow(label=Label.PHONE, key=f"+4477009000{i:02d}", sources=[f"L:c.csv#{i}"])
             for i in range(3)
         ],
+    )
+    lorry = NodeRef(label=Label.VEHICLE, key="AB12CDE")
+    haulier = NodeRef(label=Label.HAULIER, key="CH:01234567")
+    store.upsert_nodes(
+        Label.VEHICLE, [NodeRow(label=Label.VEHICLE, key=lorry.key, sources=["L:v#2"])]
+    )
+    store.upsert_nodes(
+        Label.HAULIER,
+        [
+            NodeRow(
+                label=Label.HAULIER,
+                key=haulier.key,
+                properties={"name": "A LTD"},
+                sources=["L:h#2"],
+            )
+        ],
+    )
+    store.upsert_edges(
+        RelType.OPERATES,
+        [EdgeRow(type=RelType.OPERATES, start=haulier, end=lorry, sources=["L:o.csv#7"])],
     )
     run = AnalysisRun(
         run_id="R-20261128T120000-abcdef12",
@@ -131,7 +151,7 @@ def test_opening_a_cluster_shows_its_members_and_why(app: AppTest) -> None:
 def test_store_page_shows_counts(app: AppTest) -> None:
     app.switch_page("pages/status.py").run()
     assert not app.exception
-    assert [m.value for m in app.metric] == ["3", "0"]
+    assert [m.value for m in app.metric] == ["5", "1"]
     assert app.subheader[0].value == "embedded store"
 
 
@@ -144,3 +164,17 @@ def test_pages_explain_what_to_do_before_the_first_run(
     assert "ocgmap demo" in app.info[0].value
     app.switch_page("pages/cluster.py").run()
     assert not app.exception and "ocgmap demo" in app.info[0].value
+
+
+def test_explore_finds_identifiers_as_typed_and_shows_the_neighbourhood(app: AppTest) -> None:
+    app.switch_page("pages/explore.py").run()
+    app.text_input(key="explore_text").set_value("ab12 cde").run()
+    assert not app.exception
+    assert app.dataframe[0].value["key"][0] == "AB12CDE"
+    around = app.dataframe[1].value
+    assert set(around["key"]) == {"AB12CDE", "CH:01234567"}
+    assert list(app.dataframe[2].value["provenance"]) == ["L:o.csv#7"]
+    app.text_input(key="explore_text").set_value("07700 900001").run()
+    assert list(app.dataframe[0].value["key"]) == ["+447700900001"]
+    app.text_input(key="explore_text").set_value("nothing like this").run()
+    assert "Nothing in the store matches" in app.info[0].value
