@@ -12,7 +12,13 @@ navigation = st.navigation(
             st.Page("pages/cluster.py", title="Cluster", icon=":material/hub:"),
             st.Page("pages/explore.py", title="Explore", icon=":material/search:"),
         ],
-        "Data": [st.Page("pages/status.py", title="Store", icon=":material/database:")],
+        "Picture": [
+            st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:"),
+        ],
+        "Data": [
+            st.Page("pages/data.py", title="Data", icon=":material/upload:"),
+            st.Page("pages/status.py", title="Store", icon=":material/database:"),
+        ],
     }
 )
 navigation.run()

@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import streamlit as st
 
+from loaders.pipeline import LoadReport, load_reports
+from loaders.quarantine import QuarantinedRow
+from loaders.reports import quarantined_rows
 from ocgmap.analysis.results import AnalysisRun
 from ocgmap.analysis.runs import latest_run
 from ocgmap.config import Settings
+from ocgmap.evidence import around
 from ocgmap.lookup import find
+from ocgmap.overview import Compliance, MonthActivity, Places, activity_by_month, compliance, places
+from ocgmap.review import ReviewDecision, latest_reviews, record_review, review_history
 from ocgmap.schema.labels import Label
 from ocgmap.schema.models import Counts, Node, NodeRef, Subgraph
+from ocgmap.schema.models import Path as GraphPath
 from ocgmap.store import GraphStore, open_store
 
-__all__ = ["find_nodes", "get_store", "load_counts", "load_neighbourhood", "load_results"]
+__all__ = [
+    "find_nodes",
+    "get_store",
+    "load_around",
+    "load_counts",
+    "load_neighbourhood",
+    "load_paths",
+    "load_results",
+    "load_activity",
+    "load_compliance",
+    "load_places",
+    "recent_load_reports",
+    "load_review_history",
+    "load_reviews",
+    "save_review",
+    "load_quarantine",
+    "write_lock",
+]
 
 
 def _where() -> tuple[str, str | None, str, str, str]:
@@ -82,3 +107,149 @@ def _neighbourhood(
 ) -> Subgraph:
     store = _store(kind, uri, user, database, home)
     return store.neighbourhood([NodeRef(label=Label(label), key=key)], hops=hops, limit=limit)
+
+
+def load_around(refs: tuple[tuple[str, str], ...], limit: int) -> Subgraph:
+    """Entities named by (label, key) and everything one relationship away."""
+    return _around(*_where(), refs, limit)
+
+
+@st.cache_data(ttl=60)
+def _around(
+    kind: str,
+    uri: str | None,
+    user: str,
+    database: str,
+    home: str,
+    refs: tuple[tuple[str, str], ...],
+    limit: int,
+) -> Subgraph:
+    store = _store(kind, uri, user, database, home)
+    return around(store, [NodeRef(label=Label(label), key=key) for label, key in refs], limit)
+
+
+def load_activity() -> list[MonthActivity]:
+    """Detections, entrants and minors per month (Overview), refreshed at most once a minute."""
+    return _activity(*_where())
+
+
+@st.cache_data(ttl=60)
+def _activity(
+    kind: str, uri: str | None, user: str, database: str, home: str
+) -> list[MonthActivity]:
+    return activity_by_month(_store(kind, uri, user, database, home))
+
+
+def load_compliance() -> Compliance:
+    """The share of NCCU referrals sent with their intelligence document (Overview)."""
+    return _compliance(*_where())
+
+
+@st.cache_data(ttl=60)
+def _compliance(kind: str, uri: str | None, user: str, database: str, home: str) -> Compliance:
+    return compliance(_store(kind, uri, user, database, home))
+
+
+def load_places() -> Places:
+    """Ports, cameras and routes with their activity, for the Overview map."""
+    return _places(*_where())
+
+
+@st.cache_data(ttl=60)
+def _places(kind: str, uri: str | None, user: str, database: str, home: str) -> Places:
+    return places(_store(kind, uri, user, database, home))
+
+
+def recent_load_reports(limit: int = 10) -> list[LoadReport]:
+    """The newest saved load reports under ``OCGMAP_HOME``, newest first."""
+    return _load_reports(str(Settings().home), limit)
+
+
+@st.cache_data(ttl=60)
+def _load_reports(home: str, limit: int) -> list[LoadReport]:
+    return load_reports(Path(home), limit)
+
+
+def load_reviews() -> dict[str, ReviewDecision]:
+    """The latest review decision per reviewed cluster, refreshed at most once a minute."""
+    return _reviews(*_where())
+
+
+@st.cache_data(ttl=60)
+def _reviews(
+    kind: str, uri: str | None, user: str, database: str, home: str
+) -> dict[str, ReviewDecision]:
+    return latest_reviews(_store(kind, uri, user, database, home))
+
+
+def load_review_history(cluster_id: str) -> list[ReviewDecision]:
+    """Every review decision on one cluster, newest first."""
+    return _review_history(*_where(), cluster_id)
+
+
+@st.cache_data(ttl=60)
+def _review_history(
+    kind: str, uri: str | None, user: str, database: str, home: str, cluster_id: str
+) -> list[ReviewDecision]:
+    return review_history(_store(kind, uri, user, database, home), cluster_id)
+
+
+def save_review(decision: ReviewDecision) -> ReviewDecision:
+    """Record a review decision (never cached) and drop the cached reads it changes."""
+    recorded = record_review(get_store(), decision)
+    for cached in (_reviews, _review_history, _counts):
+        cached.clear()
+    return recorded
+
+
+def load_quarantine(load_id: str, file: str, limit: int) -> list[QuarantinedRow]:
+    """The first ``limit`` quarantined rows of one file of one load, with their reasons."""
+    return _quarantine(*_where(), load_id, file, limit)
+
+
+@st.cache_data(ttl=60)
+def _quarantine(
+    kind: str,
+    uri: str | None,
+    user: str,
+    database: str,
+    home: str,
+    load_id: str,
+    file: str,
+    limit: int,
+) -> list[QuarantinedRow]:
+    return quarantined_rows(Path(home), load_id, file, limit)
+
+
+def write_lock() -> threading.Lock:
+    """The lock a load or an analysis holds while it writes to the store.
+
+    One per store and dashboard process: two sessions writing one store at once would race.
+    """
+    return _write_lock(*_where())
+
+
+@st.cache_resource
+def _write_lock(kind: str, uri: str | None, user: str, database: str, home: str) -> threading.Lock:
+    return threading.Lock()
+
+
+def load_paths(a: tuple[str, str], b: tuple[str, str], max_hops: int) -> list[GraphPath]:
+    """Every shortest path between two entities named by (label, key), up to ``max_hops``."""
+    return _paths(*_where(), a, b, max_hops)
+
+
+@st.cache_data(ttl=60)
+def _paths(
+    kind: str,
+    uri: str | None,
+    user: str,
+    database: str,
+    home: str,
+    a: tuple[str, str],
+    b: tuple[str, str],
+    max_hops: int,
+) -> list[GraphPath]:
+    store = _store(kind, uri, user, database, home)
+    ends = [NodeRef(label=Label(label), key=key) for label, key in (a, b)]
+    return store.shortest_paths(ends[0], ends[1], max_hops=max_hops)

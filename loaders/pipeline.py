@@ -32,7 +32,7 @@ from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import EdgeRow, NodeRow, SourceRef
 from ocgmap.store import GraphFilter, GraphStore
 
-__all__ = ["FileReport", "LoadReport", "Progress", "run"]
+__all__ = ["FileReport", "LoadReport", "Progress", "load_reports", "report_row", "run"]
 
 #: Called with a file name and how many more of its records were processed.
 Progress = Callable[[str, int], None]
@@ -269,3 +269,67 @@ def run(
 def _write_report(path: Path, report: LoadReport) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report.model_dump(mode="json"), indent=2) + "\n", "utf-8")
+
+
+def load_reports(home: Path, limit: int = 10) -> list[LoadReport]:
+    """The saved load reports (``OCGMAP_HOME/loads/<load id>/report.json``), newest first.
+
+    Parameters
+    ----------
+    home : pathlib.Path
+        ``OCGMAP_HOME``.
+    limit : int
+        At most this many reports. Load ids start with their UTC start time, so the newest
+        are the last names in order. A load that stopped before its end wrote no report.
+
+    Raises
+    ------
+    InputError
+        When a report file is not a load report (naming the file).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> load_reports(Path(tempfile.mkdtemp()))
+    []
+    """
+    folder = home / "loads"
+    if not folder.is_dir():
+        return []
+    paths = sorted(folder.glob("*/report.json"), key=lambda p: p.parent.name, reverse=True)
+    reports = []
+    for path in paths[:limit]:
+        try:
+            reports.append(LoadReport.model_validate_json(path.read_bytes()))
+        except (OSError, ValidationError) as exc:
+            raise InputError(
+                f"The load report {path} cannot be read ({str(exc).splitlines()[0]}); "
+                "move it aside or load the files again to write a new one."
+            ) from exc
+    return reports
+
+
+def report_row(report: LoadReport) -> dict[str, Any]:
+    """One table row summing up a load: when, where, files, rows loaded and quarantined.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> at = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+    >>> row = report_row(LoadReport(load_id="L1", started_at=at, store="embedded",
+    ...     files=[FileReport(path="a.csv", source="anpr", rows=3, loaded=2, quarantined=1)]))
+    >>> row["loaded"], row["quarantined"], row["files"]
+    (2, 1, 1)
+    """
+    return {
+        "load id": report.load_id,
+        "started": report.started_at,
+        "finished": report.finished_at,
+        "store": report.store,
+        "files": len(report.files),
+        "sources": ", ".join(sorted({f.source for f in report.files})),
+        "rows": sum(f.rows for f in report.files),
+        "loaded": sum(f.loaded for f in report.files),
+        "quarantined": sum(f.quarantined for f in report.files),
+        "failed files": sum(1 for f in report.files if f.error),
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import getpass
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +40,7 @@ class Settings(BaseSettings):
     ocgmap_home: Path = Field(default=Path("~/.ocgmap"))
     ocgmap_store: StoreKind | None = None
     ocgmap_bands_file: Path | None = None
+    ocgmap_user: str | None = None
 
     @property
     def store_kind(self) -> StoreKind:
@@ -46,6 +48,16 @@ class Settings(BaseSettings):
         if self.ocgmap_store is not None:
             return self.ocgmap_store
         return "neo4j" if self.neo4j_uri else "embedded"
+
+    @property
+    def user(self) -> str:
+        """Who records reviews: ``OCGMAP_USER``, else the login name ("" when there is none)."""
+        if self.ocgmap_user and self.ocgmap_user.strip():
+            return self.ocgmap_user.strip()
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):  # no login name for this uid (KeyError before 3.13)
+            return ""
 
     @property
     def home(self) -> Path:

@@ -30,5 +30,7 @@ def serve(port: int = 8501, address: str = "127.0.0.1") -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "minimal",
     ]
     return subprocess.call(command)

@@ -8,11 +8,11 @@ tests are skipped with a reason, except when ``OCGMAP_REQUIRE_NEO4J=1`` (CI), wh
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import neo4j_test_settings
 
 from ocgmap.errors import StoreUnavailable
 from ocgmap.store import GraphStore
@@ -32,37 +32,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
-
-
-def neo4j_test_settings() -> tuple[str, str, str]:
-    """URI, user and password of the throwaway test server, or skip/fail without one."""
-    uri = os.environ.get("OCGMAP_TEST_NEO4J_URI")
-    if not uri:
-        reason = "OCGMAP_TEST_NEO4J_URI is not set: start scripts/neo4j-local and set it"
-        if os.environ.get("OCGMAP_REQUIRE_NEO4J") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    user = os.environ.get("OCGMAP_TEST_NEO4J_USER", "neo4j")
-    password = os.environ.get("OCGMAP_TEST_NEO4J_PASSWORD", "ocgmap-local")
-    return uri, user, password
-
-
-SHARED_SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
-
-
-def shared_sample(name: str) -> str:
-    """Text of a real public-register sample from ``../shared/samples``.
-
-    The samples are real records, so they stay outside the repository. Without them the
-    test is skipped with a reason, except in CI (``CI`` set), where it fails.
-    """
-    path = SHARED_SAMPLES / name
-    if not path.exists():
-        reason = f"{path} is not here: the real register samples live in ../shared/samples"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

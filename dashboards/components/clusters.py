@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ocgmap.analysis.results import ClusterResult
+from dashboards.data import load_results
+from ocgmap.analysis.results import AnalysisRun, ClusterResult
+from ocgmap.errors import OcgmapError
 
-__all__ = ["band_badges", "no_run_yet", "reasons_list"]
+__all__ = ["band_badges", "latest_run_or_explain", "no_run_yet", "reasons_list"]
 
 
 def band_badges(cluster: ClusterResult) -> None:
@@ -32,3 +34,17 @@ def no_run_yet() -> None:
         "No analysis run yet. Run `ocgmap demo` for a synthetic world, or load files with "
         "`ocgmap load` and run `ocgmap analyse`."
     )
+
+
+def latest_run_or_explain(title: str) -> AnalysisRun | None:
+    """The latest saved run; otherwise the page title and why there is nothing to show."""
+    try:
+        run = load_results()
+    except OcgmapError as exc:
+        st.title(title)
+        st.error(str(exc))
+        return None
+    if run is None:
+        st.title(title)
+        no_run_yet()
+    return run

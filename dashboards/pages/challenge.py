@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.components.clusters import no_run_yet
-from dashboards.data import load_results
+from dashboards.data import load_results, load_reviews
 from ocgmap.analysis.challenge import select
 from ocgmap.analysis.show import cluster_rows
 from ocgmap.errors import OcgmapError
+from ocgmap.review import add_review_column
 
 
 def main() -> None:
@@ -51,8 +52,13 @@ def main() -> None:
     if not clusters:
         st.caption("Nothing matches these filters.")
         return
+    try:
+        reviews = load_reviews()
+    except OcgmapError as exc:
+        st.warning(f"Review decisions are not shown: {exc}")
+        reviews = {}
     picked = st.dataframe(
-        cluster_rows(clusters),
+        add_review_column(cluster_rows(clusters), reviews),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",

@@ -4,29 +4,30 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards.components.clusters import band_badges, no_run_yet, reasons_list
-from dashboards.data import load_results
-from ocgmap.errors import OcgmapError
+from dashboards.components.clusters import band_badges, latest_run_or_explain, reasons_list
+from dashboards.components.network import network, node_details
+from dashboards.components.review import review_panel
+from dashboards.data import load_around
+from ocgmap.analysis.results import AnalysisRun, ClusterResult
+from ocgmap.evidence import intelligence, timeline
+from ocgmap.network import network_view
+
+#: Most nodes read around a cluster's members, and most drawn.
+READ_LIMIT = 3000
+DRAW_LIMIT = 2000
 
 
-def main() -> None:
-    """Bands, reasons, gaps, members, contributions, key players and suggested links."""
-    try:
-        run = load_results()
-    except OcgmapError as exc:
-        st.error(str(exc))
-        return
-    if run is None:
-        st.title("Cluster")
-        no_run_yet()
-        return
+def _pick(run: AnalysisRun) -> ClusterResult:
     ids = [c.cluster_id for c in run.clusters]
     wanted = st.session_state.get("cluster_id")
     cluster_id = st.selectbox(
         "cluster", ids, index=ids.index(wanted) if wanted in ids else 0, key="cluster_pick"
     )
     st.session_state["cluster_id"] = cluster_id
-    cluster = run.cluster(cluster_id)
+    return run.cluster(cluster_id)
+
+
+def _headline(cluster: ClusterResult) -> None:
     st.title(f"Cluster {cluster.cluster_id} (rank {cluster.rank})")
     band_badges(cluster)
     if cluster.challenge:
@@ -36,13 +37,16 @@ def main() -> None:
     if cluster.ocg_refs:
         st.caption(f"Mapped OCGs: {', '.join(cluster.ocg_refs)}")
     if cluster.change is not None:
-        st.caption(f"Since run {cluster.change.previous_run_id}: {cluster.change.status}")
+        change = cluster.change.describe(cluster.score, cluster.recommended_band, cluster.rank)
+        st.caption(f"Change: {change}")
     left, right = st.columns(2)
     with left:
         reasons_list("Reasons", cluster.reasons, "No feature stands out.")
     with right:
         reasons_list("Intelligence gaps", cluster.intelligence_gaps, "No gap found.")
-    st.subheader("Members")
+
+
+def _members(cluster: ClusterResult) -> None:
     st.dataframe(
         [
             {"label": m.label, "key": m.key, "name": m.name or "", "kind": m.kind}
@@ -51,13 +55,98 @@ def main() -> None:
         hide_index=True,
         key="members",
     )
-    st.subheader("What the score is made of")
-    st.bar_chart(
-        [{"feature": k, "contribution": v} for k, v in cluster.contributions.items() if v],
-        x="feature",
-        y="contribution",
-        horizontal=True,
+    left, right = st.columns([3, 1])
+    choices = [f"{m.label}: {m.key}" for m in cluster.members]
+    chosen = left.selectbox("member", choices, key="explore_member")
+    right.write("")
+    if right.button("Open in Explore", key="to_explore") and chosen:
+        st.session_state["explore_text"] = chosen.partition(": ")[2]
+        st.switch_page("pages/explore.py")
+
+
+def _network(cluster: ClusterResult) -> None:
+    refs = tuple((m.label, m.key) for m in cluster.members)
+    around = load_around(refs, READ_LIMIT)
+    focus = [f"{label}:{key}" for label, key in refs]
+    top = max((p.score for p in cluster.key_players), default=0.0) or 1.0
+    sizes = {f"{p.label}:{p.key}": p.score / top for p in cluster.key_players}
+    if len(around.nodes) >= READ_LIMIT:
+        st.warning(f"Only the first {READ_LIMIT:,} nodes around the members were read.")
+    view = network_view(around, sizes=sizes, focus=focus, limit=DRAW_LIMIT)
+    clicked = network(view, key=f"net_{cluster.cluster_id}", sized_by="key-player score")
+    if clicked:
+        node_details(around, clicked)
+
+
+def _timeline(cluster: ClusterResult) -> None:
+    refs = tuple((m.label, m.key) for m in cluster.members)
+    around = load_around(refs, READ_LIMIT)
+    events = timeline(around, [f"{label}:{key}" for label, key in refs])
+    if not events:
+        st.caption("No dated detection, crossing, referral, call or ANPR read around the members.")
+        return
+    kinds = sorted({e.kind for e in events})
+    shown = st.multiselect("show", kinds, default=kinds, key="timeline_kinds")
+    st.dataframe(
+        [
+            {
+                "when": e.when,
+                "kind": e.kind,
+                "what": e.summary,
+                "ref": e.ref,
+                "involves": ", ".join(e.involves),
+                "sources": e.sources,
+            }
+            for e in events
+            if e.kind in shown
+        ],
+        hide_index=True,
+        key="timeline",
     )
+    st.caption(f"{len(events):,} dated events; calls and ANPR reads are placed at first seen.")
+
+
+def _intelligence(cluster: ClusterResult) -> None:
+    refs = tuple((m.label, m.key) for m in cluster.members)
+    graded = intelligence(load_around(refs, READ_LIMIT), [f"{lab}:{key}" for lab, key in refs])
+    if not graded:
+        st.caption("No referral concerns the members.")
+        return
+    st.dataframe(
+        [
+            {
+                "referral": g.referral_ref,
+                "reported": g.reported_at,
+                "agency": g.reporting_agency or "",
+                "grading": g.grading,
+                "scheme": g.scheme or "",
+                "handling": g.handling_code or "",
+                "conditions": g.handling_conditions or "",
+                "intelligence document": g.intel_submitted,
+                "concerns": ", ".join(g.concerns),
+                "provenance": ", ".join(g.sources),
+            }
+            for g in graded
+        ],
+        hide_index=True,
+        key="intelligence",
+    )
+
+
+def _score(cluster: ClusterResult) -> None:
+    parts = [{"feature": k, "contribution": v} for k, v in cluster.contributions.items() if v]
+    if parts:
+        st.bar_chart(parts, x="feature", y="contribution", horizontal=True)
+    else:
+        st.caption("No feature adds to this cluster's score.")
+    st.dataframe(
+        [{"feature": k, "value": v} for k, v in cluster.features.items()],
+        hide_index=True,
+        key="features",
+    )
+
+
+def _leads(cluster: ClusterResult) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Key players")
@@ -90,6 +179,30 @@ def main() -> None:
             )
         else:
             st.caption("No hidden link is suggested.")
+
+
+def main() -> None:
+    """Bands, reasons, gaps; network, timeline, members, score, leads, intelligence, review."""
+    run = latest_run_or_explain("Cluster")
+    if run is None:
+        return
+    cluster = _pick(run)
+    _headline(cluster)
+    tabs = st.tabs(["Network", "Timeline", "Members", "Score", "Leads", "Intelligence", "Review"])
+    with tabs[0]:
+        _network(cluster)
+    with tabs[1]:
+        _timeline(cluster)
+    with tabs[2]:
+        _members(cluster)
+    with tabs[3]:
+        _score(cluster)
+    with tabs[4]:
+        _leads(cluster)
+    with tabs[5]:
+        _intelligence(cluster)
+    with tabs[6]:
+        review_panel(cluster, run.run_id)
 
 
 main()

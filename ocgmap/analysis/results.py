@@ -74,6 +74,33 @@ class ClusterChange(_Model):
     members_gained: int = 0
     members_lost: int = 0
 
+    def describe(self, score: float, band: str, rank: int) -> str:
+        """The change in words, given the cluster's score, recommended band and rank now.
+
+        >>> ClusterChange(status="new").describe(0.4, "2A", 1)
+        'first run: nothing earlier to compare with'
+        >>> ClusterChange(status="changed", previous_run_id="R-1", previous_score=0.3,
+        ...     previous_recommended_band="2D", previous_rank=3, members_gained=2
+        ... ).describe(0.42, "1D", 1)
+        'since run R-1: score 0.30 -> 0.42, band 2D -> 1D, rank 3 -> 1, 2 members gained'
+        """
+        if self.previous_run_id is None:
+            return "first run: nothing earlier to compare with"
+        if self.status == "new":
+            return f"new since run {self.previous_run_id}"
+        parts = []
+        if self.previous_score is not None and round(self.previous_score, 2) != round(score, 2):
+            parts.append(f"score {self.previous_score:.2f} -> {score:.2f}")
+        if self.previous_recommended_band not in (None, band):
+            parts.append(f"band {self.previous_recommended_band} -> {band}")
+        if self.previous_rank not in (None, rank):
+            parts.append(f"rank {self.previous_rank} -> {rank}")
+        if self.members_gained:
+            parts.append(f"{self.members_gained} members gained")
+        if self.members_lost:
+            parts.append(f"{self.members_lost} members lost")
+        return f"since run {self.previous_run_id}: " + (", ".join(parts) or "unchanged")
+
 
 class ClusterResult(_Model):
     """One scored cluster."""

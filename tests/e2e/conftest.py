@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from pathlib import Path
 
 import pytest
+from ocgmap_cli import OCGMAP, ocgmap_env
 from streamlit.testing.v1 import AppTest
 
 from ocgmap.analysis.results import (
@@ -102,3 +104,18 @@ def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
     monkeypatch.delenv("OCGMAP_STORE", raising=False)
     monkeypatch.setenv("OCGMAP_HOME", str(home))
     return AppTest.from_file(app_path(), default_timeout=60)
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """``ocgmap demo`` run once for the session: its home and what it printed."""
+    home = tmp_path_factory.mktemp("demo") / "home"
+    done = subprocess.run(
+        [OCGMAP, "demo"],
+        env=ocgmap_env(home),
+        cwd=home.parent,
+        capture_output=True,
+        text=True,
+        timeout=900,  # a bound on a hung command, not a performance assertion
+    )
+    return home, done

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from ocgmap_cli import ocgmap_env
 
 pytestmark = pytest.mark.e2e
 
@@ -25,13 +25,7 @@ def run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProce
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("NEO4J_", "OCGMAP_")) or k.startswith("OCGMAP_TEST_")
-    }
-    clean.update(OCGMAP_HOME=str(tmp_path / "home"), COLUMNS="200")
-    return clean
+    return ocgmap_env(tmp_path / "home")
 
 
 def test_version(env: dict[str, str], tmp_path: Path) -> None:
@@ -77,15 +71,18 @@ def test_wipe_needs_confirmation(env: dict[str, str], tmp_path: Path) -> None:
     assert run("db", "wipe", "--yes", env=env, cwd=tmp_path).returncode == 0
 
 
-def test_demo_runs_on_the_embedded_store(env: dict[str, str], tmp_path: Path) -> None:
-    done = run("demo", env=env, cwd=tmp_path)
+def test_demo_runs_on_the_embedded_store(
+    demo: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    home, done = demo
+    env = ocgmap_env(home)
     assert done.returncode == 0, done.stderr
     assert "embedded store" in done.stdout
-    assert (tmp_path / "home" / "graph.json").exists()
-    assert (tmp_path / "home" / "demo" / "data" / "truth.json").exists()
+    assert (home / "graph.json").exists()
+    assert (home / "demo" / "data" / "truth.json").exists()
     assert "challenge list" in done.stdout and "challenge recall 1.00" in done.stdout
-    results = tmp_path / "home" / "demo" / "results.json"
-    truth = tmp_path / "home" / "demo" / "data" / "truth.json"
+    results = home / "demo" / "results.json"
+    truth = home / "demo" / "data" / "truth.json"
     judged = run("evaluate", str(truth), str(results), "--check", "--json", env=env, cwd=tmp_path)
     assert judged.returncode == 0, judged.stdout + judged.stderr
     assert json.loads(judged.stdout)["passed"] is True
@@ -117,7 +114,7 @@ def test_analyse_an_edge_list_and_reject_a_bad_one(env: dict[str, str], tmp_path
 
 @pytest.mark.neo4j
 def test_db_init_and_status_on_real_neo4j(env: dict[str, str], tmp_path: Path) -> None:
-    from conftest import neo4j_test_settings
+    from servers import neo4j_test_settings
 
     uri, user, password = neo4j_test_settings()
     env.update(NEO4J_URI=uri, NEO4J_USER=user, NEO4J_PASSWORD=password)

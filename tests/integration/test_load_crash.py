@@ -97,7 +97,7 @@ def test_neo4j_load_killed_and_rerun_equals_a_clean_load(
     world: Path, clean_embedded: tuple[object, ...], tmp_path: Path
 ) -> None:
     """The clean load to compare with is the embedded one: both stores hold the same graph."""
-    from conftest import neo4j_test_settings
+    from servers import neo4j_test_settings
 
     from ocgmap.store.neo4j import Neo4jStore
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from conftest import neo4j_test_settings
+from servers import neo4j_test_settings
 
 neo4j = pytest.importorskip("neo4j")
 

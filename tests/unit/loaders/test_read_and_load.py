@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import shared_sample
 from openpyxl import Workbook
+from servers import shared_sample
 
 from loaders.pipeline import run
 from loaders.read import read_records

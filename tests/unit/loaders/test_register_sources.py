@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import shared_sample
 from pydantic import ValidationError
+from servers import shared_sample
 
 from loaders import companies_house, operator_licences, psc
 from loaders.base import GraphRow, RowContext, Source, SourceRow

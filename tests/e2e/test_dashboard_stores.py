@@ -1,0 +1,107 @@
+"""The Cluster and Explore pages on every store kind: network, timeline, intelligence, paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from evidence_world import FIRM, LORRY, PHONE_A, seed
+from streamlit.testing.v1 import AppTest
+
+from ocgmap.analysis.results import (
+    AnalysisParams,
+    AnalysisRun,
+    ClusterResult,
+    KeyPlayerResult,
+    Member,
+    RunSummary,
+)
+from ocgmap.analysis.runs import save_run
+from ocgmap.dashboard import app_path
+from ocgmap.store import GraphStore
+from ocgmap.store.neo4j import Neo4jStore
+
+pytestmark = pytest.mark.e2e
+
+CLUSTER = ClusterResult(
+    cluster_id="C-00001",
+    rank=1,
+    score=0.7,
+    recommended_band="2A",
+    current_band=None,
+    challenge=True,
+    challenge_reason="not mapped to any OCG",
+    members=[Member(label=str(r.label), key=r.key, kind="actor") for r in (FIRM, LORRY, PHONE_A)],
+    key_players=[KeyPlayerResult(label="Haulier", key=FIRM.key, score=0.8, why="hub")],
+)
+
+
+@pytest.fixture
+def app(store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    seed(store)
+    home = tmp_path  # the embedded store fixture keeps its graph in tmp_path/graph.json
+    run = AnalysisRun(
+        run_id="R-20261128T120000-00000001",
+        generated_at=dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC),
+        ocgmap_version="test",
+        store="neo4j" if isinstance(store, Neo4jStore) else "embedded",
+        params=AnalysisParams(),
+        data_hash="0" * 64,
+        summary=RunSummary(scored=1, challenged=1),
+        clusters=[CLUSTER],
+    )
+    save_run(run, home)
+    for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "OCGMAP_STORE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OCGMAP_HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    if isinstance(store, Neo4jStore):
+        uri = os.environ["OCGMAP_TEST_NEO4J_URI"]  # set, or the store fixture stopped the test
+        user = os.environ.get("OCGMAP_TEST_NEO4J_USER", "neo4j")
+        password = os.environ.get("OCGMAP_TEST_NEO4J_PASSWORD", "ocgmap-local")
+        monkeypatch.setenv("OCGMAP_STORE", "neo4j")
+        monkeypatch.setenv("NEO4J_URI", uri)
+        monkeypatch.setenv("NEO4J_USER", user)
+        monkeypatch.setenv("NEO4J_PASSWORD", password)
+    return AppTest.from_file(app_path(), default_timeout=60)
+
+
+def _table(app: AppTest, column: str) -> list[object]:
+    [frame] = [d.value for d in app.dataframe if column in d.value.columns]
+    return list(frame[column])
+
+
+def test_cluster_page_draws_the_network_and_lists_timeline_and_intelligence(app: AppTest) -> None:
+    app.switch_page("pages/cluster.py").run()
+    assert not app.exception
+    captions = [c.value for c in app.caption]
+    assert any(c.startswith("Drawing 7 of 8 nodes. Not drawn: 1 Crossing") for c in captions)
+    assert _table(app, "what")[-1] == "detection: 6 entrants (2 minors) at Dover"
+    assert _table(app, "what")[0] == "referral by NCA, graded 2B, without intelligence document"
+    assert _table(app, "grading") == ["2B"] and _table(app, "handling") == ["P"]
+    assert _table(app, "scheme") == ["3x5x2"]
+
+
+def test_explore_finds_the_shortest_path_between_two_identifiers(app: AppTest) -> None:
+    app.switch_page("pages/explore.py").run()
+    app.text_input(key="explore_text").set_value("ab12 cde").run()
+    app.text_input(key="path_text").set_value("07700 900002").run()
+    assert not app.exception
+    assert "1 shortest path(s) of 3 hops." in [c.value for c in app.caption]
+    assert (
+        "- Vehicle AB12CDE <-OPERATES- Haulier CH:01234567 -USES-> Phone +447700900001 "
+        "-CALLED-> Phone +447700900002"
+    ) in [m.value for m in app.markdown]
+    app.slider(key="path_hops").set_value(2).run()
+    assert "No path of 2 hops or fewer" in app.info[0].value
+
+
+def test_a_member_opens_in_explore(app: AppTest) -> None:
+    app.switch_page("pages/cluster.py").run()
+    app.selectbox(key="explore_member").set_value("Vehicle: AB12CDE").run()
+    app.button(key="to_explore").click().run()
+    assert not app.exception
+    assert app.title[0].value == "Explore"
+    assert app.text_input(key="explore_text").value == "AB12CDE"
