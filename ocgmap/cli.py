@@ -343,7 +343,7 @@ def dashboard(
     """Serve the Streamlit dashboard."""
     from ocgmap.dashboard import serve
 
-    raise typer.Exit(serve(port=port, address=address))
+    serve(port=port, address=address)
 
 
 def main() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from importlib import resources
+from typing import NoReturn
 
 __all__ = ["app_path", "serve"]
 
@@ -14,8 +15,13 @@ def app_path() -> str:
     return str(resources.files("dashboards").joinpath("app.py"))
 
 
-def serve(port: int = 8501, address: str = "127.0.0.1") -> int:
-    """Run ``streamlit run`` on the dashboard until it stops; return its exit code."""
+def serve(port: int = 8501, address: str = "127.0.0.1") -> NoReturn:
+    """Become ``streamlit run`` on the dashboard (this process is replaced).
+
+    Replacing the process, rather than starting a child, means a signal sent to
+    ``ocgmap dashboard`` (Ctrl-C, a service manager's stop) reaches the server itself and
+    leaves nothing running behind it.
+    """
     command = [
         sys.executable,
         "-m",
@@ -33,4 +39,4 @@ def serve(port: int = 8501, address: str = "127.0.0.1") -> int:
         "--client.toolbarMode",
         "minimal",
     ]
-    return subprocess.call(command)
+    os.execv(sys.executable, command)

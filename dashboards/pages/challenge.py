@@ -40,6 +40,14 @@ def main() -> None:
     recommended = left.multiselect("recommended band", bands, key="recommended")
     currents = sorted({c.current_band or "not mapped" for c in run.clusters})
     current = right.multiselect("current band", currents, key="current")
+    left, middle, right = st.columns(3)
+    agencies = left.multiselect(
+        "force or agency", sorted({a for c in run.clusters for a in c.agencies}), key="agencies"
+    )
+    ports = middle.multiselect(
+        "port", sorted({p for c in run.clusters for p in c.ports}), key="ports"
+    )
+    window = right.date_input("active between", value=[], key="window", format="DD/MM/YYYY")
     clusters = select(
         run.clusters,
         challenged_only=not everything,
@@ -47,6 +55,9 @@ def main() -> None:
         recommended=recommended or None,
         current=current or None,
         text=text,
+        agencies=agencies or None,
+        ports=ports or None,
+        window=(window[0], window[1]) if isinstance(window, tuple) and len(window) == 2 else None,
     )
     st.markdown(f"**{len(clusters)}** cluster{'s' if len(clusters) != 1 else ''} shown")
     if not clusters:

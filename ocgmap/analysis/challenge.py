@@ -8,6 +8,7 @@ always recorded with its reason, challenged or not.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
@@ -98,6 +99,9 @@ def select(
     recommended: Collection[str] | None = None,
     current: Collection[str] | None = None,
     text: str = "",
+    agencies: Collection[str] | None = None,
+    ports: Collection[str] | None = None,
+    window: tuple[dt.date, dt.date] | None = None,
 ) -> list[ClusterResult]:
     """The clusters a reviewer asked for, in rank order.
 
@@ -115,6 +119,13 @@ def select(
     text : str
         Only clusters whose id, OCG reference or a member's key or name contains this
         (case and spacing ignored, so ``ab12 cde`` finds ``AB12CDE``).
+    agencies, ports : collection of str, optional
+        Only clusters with an event reported by one of these forces or agencies (at one of
+        these ports: UN/LOCODEs of detections and crossing routes).
+    window : (date, date), optional
+        Only clusters active in this window (both days included): their first event is on
+        or before its end and their last on or after its start. Clusters without a dated
+        event are left out.
 
     Examples
     --------
@@ -129,6 +140,12 @@ def select(
     ['C-00001']
     >>> [c.cluster_id for c in select([a, b], challenged_only=False, current=["not mapped"])]
     ['C-00001']
+    >>> a.ports = ["GBDVR"]
+    >>> a.first_event, a.last_event = dt.datetime(2026, 1, 5), dt.datetime(2026, 3, 1)
+    >>> [c.cluster_id for c in select([a, b], challenged_only=False, ports=["GBDVR"])]
+    ['C-00001']
+    >>> select([a], window=(dt.date(2026, 3, 2), dt.date(2026, 4, 1)))
+    []
     """
     wanted = _squash(text)
     out = []
@@ -143,8 +160,20 @@ def select(
             continue
         if wanted and not any(wanted in _squash(t) for t in _texts(cluster)):
             continue
+        if agencies is not None and not set(agencies) & set(cluster.agencies):
+            continue
+        if ports is not None and not set(ports) & set(cluster.ports):
+            continue
+        if window is not None and not _active(cluster, *window):
+            continue
         out.append(cluster)
     return sorted(out, key=lambda c: c.rank)
+
+
+def _active(cluster: ClusterResult, start: dt.date, end: dt.date) -> bool:
+    if cluster.first_event is None or cluster.last_event is None:
+        return False
+    return cluster.first_event.date() <= end and cluster.last_event.date() >= start
 
 
 def _squash(text: str) -> str:

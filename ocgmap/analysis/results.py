@@ -123,6 +123,14 @@ class ClusterResult(_Model):
     suggested_links: list[SuggestedLinkResult] = Field(default_factory=list)
     intelligence_gaps: list[str] = Field(default_factory=list)
     change: ClusterChange | None = None
+    agencies: list[str] = Field(
+        default_factory=list, description="forces and agencies that reported its events"
+    )
+    ports: list[str] = Field(
+        default_factory=list, description="UN/LOCODEs of its detections and crossing routes"
+    )
+    first_event: dt.datetime | None = None
+    last_event: dt.datetime | None = None
 
     def member_keys(self) -> set[tuple[str, str]]:
         """Every member as ``(label, key)``."""

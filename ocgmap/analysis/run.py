@@ -42,6 +42,7 @@ from ocgmap.analysis.results import (
     RunSummary,
     SuggestedLinkResult,
 )
+from ocgmap.analysis.scope import cluster_scope
 from ocgmap.analysis.scoring import ClusterScorer, Weights, load_weights, recommend_band
 from ocgmap.config import band_scheme
 from ocgmap.schema import BandScheme, load_schema
@@ -476,6 +477,7 @@ def _analyse_graph(
                 contributions=contrib,
                 intelligence_gaps=intelligence_gaps(ctx, view, on_mapping),
                 change=previous.change(cid, view.members, score, band),
+                **cluster_scope(ctx, view)._asdict(),
             )
         )
         tick("explain", 1)

@@ -27,9 +27,19 @@ def cluster_rows(clusters: list[ClusterResult]) -> list[dict[str, Any]]:
             "top reason": c.reasons[0] if c.reasons else "",
             "first gap": c.intelligence_gaps[0] if c.intelligence_gaps else "",
             "members": len(c.members),
+            "active": _span(c),
+            "ports": ", ".join(c.ports),
+            "agencies": ", ".join(c.agencies),
         }
         for c in clusters
     ]
+
+
+def _span(cluster: ClusterResult) -> str:
+    first, last = cluster.first_event, cluster.last_event
+    if first is None or last is None:
+        return ""
+    return f"{first:%d/%m/%Y} to {last:%d/%m/%Y}"
 
 
 def print_challenges(run: AnalysisRun, console: Console, top: int = 10) -> None:

@@ -45,6 +45,10 @@ def _cluster(rank: int, score: float, current: str | None, challenge: bool) -> C
             KeyPlayerResult(label="Person", key=f"NAME {rank}|1980-01", score=0.9, why="hub")
         ],
         intelligence_gaps=[f"gap of {cid}"],
+        agencies=["Kent Police"] if rank % 2 else ["Border Force", "NCA"],
+        ports=["GBDVR"] if rank <= 2 else ["GBHUL"],
+        first_event=dt.datetime(2026, rank, 1, tzinfo=dt.UTC),
+        last_event=dt.datetime(2026, rank, 20, tzinfo=dt.UTC),
     )
 
 

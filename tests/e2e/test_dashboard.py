@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,21 @@ def test_filters_change_the_list(app: AppTest) -> None:
     assert _shown(app) == ["C-00001", "C-00003"]
     app.multiselect(key="current").set_value(["1B"]).run()
     assert _shown(app) == ["C-00003"]
+
+
+def test_force_port_and_time_window_filters(app: AppTest) -> None:
+    app.run()
+    app.toggle(key="all_clusters").set_value(True).run()
+    app.multiselect(key="agencies").set_value(["Kent Police"]).run()
+    assert _shown(app) == ["C-00001", "C-00003"]
+    app.multiselect(key="ports").set_value(["GBDVR"]).run()
+    assert _shown(app) == ["C-00001"]
+    app.multiselect(key="agencies").set_value([]).run()
+    app.multiselect(key="ports").set_value([]).run()
+    app.date_input(key="window").set_value((dt.date(2026, 2, 10), dt.date(2026, 3, 5))).run()
+    assert not app.exception
+    assert _shown(app) == ["C-00002", "C-00003"]
+    assert list(app.dataframe[0].value["active"])[0] == "01/02/2026 to 20/02/2026"
 
 
 def test_a_vrm_typed_with_spaces_in_lower_case_finds_its_cluster(app: AppTest) -> None:

@@ -174,6 +174,17 @@ def test_reasons_cite_numbers_recomputed_from_the_graph(
         numbers = re.match(r"(\d+) detections? on .*? with (\d+) (?:person|people) found", harm)
         assert numbers is not None, harm
         assert (int(numbers[1]), int(numbers[2])) == (len(detections), entrants)
+        # the scope the challenge list filters on covers these detections
+        ports = {
+            graph.nodes[p]["key"]
+            for d in detections
+            for _, p, t in graph.out_edges(d, data="type")
+            if t == "AT" and graph.nodes[p]["label"] == "Port"
+        }
+        agencies = {a for d in detections for a in graph.nodes[d].get("reporting_agencies") or ()}
+        assert ports <= set(cluster.ports) and agencies <= set(cluster.agencies)
+        assert cluster.first_event is not None and cluster.last_event is not None
+        assert cluster.first_event <= cluster.last_event
         checked += 1
     assert checked >= 4
 
