@@ -61,7 +61,9 @@ def test_opening_a_cluster_shows_its_members_and_why(app: AppTest) -> None:
     app.button(key="open").click().run()
     assert not app.exception
     assert app.title[0].value == "Cluster C-00002 (rank 2)"
-    [members] = [d.value for d in app.dataframe if "kind" in d.value.columns]
+    [members] = [
+        d.value for d in app.dataframe if list(d.value.columns) == ["label", "key", "name", "kind"]
+    ]
     assert list(members["key"]) == ["AB02CDE", "NAME 2|1980-01"]
     assert [m.value for m in app.metric] == ["not mapped", "2A", "0.55"]
     shown = [m.value for m in app.markdown]

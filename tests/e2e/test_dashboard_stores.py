@@ -1,4 +1,4 @@
-"""The Cluster and Explore pages on every store kind: network, timeline, intelligence, paths."""
+"""The pages on every store kind: Cluster, Explore, Overview and Data."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from evidence_world import FIRM, LORRY, PHONE_A, seed
+from overview_world import seed as seed_overview
 from streamlit.testing.v1 import AppTest
 
 from ocgmap.analysis.results import (
@@ -18,12 +19,23 @@ from ocgmap.analysis.results import (
     Member,
     RunSummary,
 )
-from ocgmap.analysis.runs import save_run
+from ocgmap.analysis.runs import latest_run, save_run
 from ocgmap.dashboard import app_path
+from ocgmap.schema.labels import Label
 from ocgmap.store import GraphStore
+from ocgmap.store.embedded import EmbeddedStore
 from ocgmap.store.neo4j import Neo4jStore
 
 pytestmark = pytest.mark.e2e
+
+DETECTIONS = (
+    "detection_ref,detected_at,location_type,port_locode,vrm,driver_name,driver_dob,"
+    "driver_phone,entrants_count,reporting_agency\n"
+    "D-1,2025-03-01T02:14:00,PORT,GBDVR,ZZ01 AAA,Jan Testowy,1980-01-02,07700 900001,4,"
+    "Border Force\n"
+    "D-2,2025-04-01T02:14:00,PORT,GBDVR,ZZ01 AAA,Jan Testowy,1980-01-02,07700 900002,3,"
+    "Border Force\n"
+)
 
 CLUSTER = ClusterResult(
     cluster_id="C-00001",
@@ -36,6 +48,22 @@ CLUSTER = ClusterResult(
     members=[Member(label=str(r.label), key=r.key, kind="actor") for r in (FIRM, LORRY, PHONE_A)],
     key_players=[KeyPlayerResult(label="Haulier", key=FIRM.key, score=0.8, why="hub")],
 )
+
+
+def _use(store: GraphStore, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the dashboard's settings at ``store`` (its embedded file lives in ``home``)."""
+    for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "OCGMAP_STORE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OCGMAP_HOME", str(home))
+    monkeypatch.chdir(home)
+    if isinstance(store, Neo4jStore):
+        uri = os.environ["OCGMAP_TEST_NEO4J_URI"]  # set, or the store fixture stopped the test
+        monkeypatch.setenv("OCGMAP_STORE", "neo4j")
+        monkeypatch.setenv("NEO4J_URI", uri)
+        monkeypatch.setenv("NEO4J_USER", os.environ.get("OCGMAP_TEST_NEO4J_USER", "neo4j"))
+        monkeypatch.setenv(
+            "NEO4J_PASSWORD", os.environ.get("OCGMAP_TEST_NEO4J_PASSWORD", "ocgmap-local")
+        )
 
 
 @pytest.fixture
@@ -53,18 +81,7 @@ def app(store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> A
         clusters=[CLUSTER],
     )
     save_run(run, home)
-    for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "OCGMAP_STORE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("OCGMAP_HOME", str(home))
-    monkeypatch.chdir(tmp_path)
-    if isinstance(store, Neo4jStore):
-        uri = os.environ["OCGMAP_TEST_NEO4J_URI"]  # set, or the store fixture stopped the test
-        user = os.environ.get("OCGMAP_TEST_NEO4J_USER", "neo4j")
-        password = os.environ.get("OCGMAP_TEST_NEO4J_PASSWORD", "ocgmap-local")
-        monkeypatch.setenv("OCGMAP_STORE", "neo4j")
-        monkeypatch.setenv("NEO4J_URI", uri)
-        monkeypatch.setenv("NEO4J_USER", user)
-        monkeypatch.setenv("NEO4J_PASSWORD", password)
+    _use(store, home, monkeypatch)
     return AppTest.from_file(app_path(), default_timeout=60)
 
 
@@ -105,3 +122,41 @@ def test_a_member_opens_in_explore(app: AppTest) -> None:
     assert not app.exception
     assert app.title[0].value == "Explore"
     assert app.text_input(key="explore_text").value == "AB12CDE"
+
+
+def test_overview_counts_and_compliance(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_overview(store)
+    _use(store, tmp_path, monkeypatch)
+    app = AppTest.from_file(app_path(), default_timeout=60)
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception and not app.error
+    shown = {m.label: m.value for m in app.metric}
+    assert (shown["detections"], shown["referrals"]) == ("5", "6")
+    assert shown["NCCU referrals with the intelligence document"] == "60%"
+    assert app.get("deck_gl_json_chart"), "the map is drawn"
+
+
+def test_data_page_loads_a_folder_and_runs_the_analysis(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "detections.csv").write_text(DETECTIONS, encoding="utf-8")
+    _use(store, tmp_path, monkeypatch)
+    app = AppTest.from_file(app_path(), default_timeout=60)
+    app.switch_page("pages/data.py").run()
+    app.radio(key="data_where").set_value("Folder on the server").run()
+    app.text_input(key="data_folder").set_value(str(folder)).run()
+    app.button(key="data_load").click().run()
+    assert not app.exception and not app.error
+    # what the dashboard wrote, read afresh (an embedded store is read from its file)
+    fresh = store if isinstance(store, Neo4jStore) else EmbeddedStore(tmp_path / "graph.json")
+    assert fresh.counts().nodes["Detection"] == 2
+    app.button(key="data_analyse").click().run()
+    assert not app.exception and not app.error
+    saved = latest_run(tmp_path)
+    assert saved is not None
+    fresh = store if isinstance(store, Neo4jStore) else EmbeddedStore(tmp_path / "graph.json")
+    assert fresh.get(Label.ANALYSIS_RUN, saved.run_id) is not None
