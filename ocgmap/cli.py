@@ -218,6 +218,13 @@ def analyse(
     bands: Annotated[
         Path | None, typer.Option("--bands", help="Band scheme YAML (default: OCGMAP_BANDS_FILE).")
     ] = None,
+    labels: Annotated[
+        Path | None,
+        typer.Option(
+            "--labels",
+            help="CSV cluster_id,outcome (1 confirmed OCG, 0 not): fit the scorer on them.",
+        ),
+    ] = None,
     edges: Annotated[
         Path | None,
         typer.Option("--edges", help="Analyse a CSV edge list (source,target[,weight]) instead."),
@@ -245,7 +252,10 @@ def analyse(
         _analyse_edges(edges, out, as_json)
         return
     settings = Settings()
-    params = AnalysisParams(weights_file=str(weights) if weights else None)
+    params = AnalysisParams(
+        weights_file=str(weights) if weights else None,
+        labels_file=str(labels) if labels else None,
+    )
     if margin is not None:
         params = params.model_copy(update={"challenge_margin": margin})
     scheme = load_bands(bands) if bands else band_scheme()
@@ -271,6 +281,8 @@ def analyse(
     from ocgmap.analysis.show import print_challenges
 
     print_challenges(run, console, top=top)
+    if run.params.labels:
+        console.print(f"scores from a model fitted on {run.params.labels} labelled clusters")
     console.print(f"results: {out or saved}")
 
 

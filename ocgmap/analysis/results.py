@@ -142,6 +142,10 @@ class AnalysisParams(_Model):
 
     weights_version: str = ""
     weights_file: str | None = None
+    labels_file: str | None = Field(
+        default=None, description="confirmed outcomes per cluster id: a supervised fit"
+    )
+    labels: int = Field(default=0, ge=0, description="clusters the supervised fit learned from")
     band_scheme: str = "default"
     challenge_margin: int = Field(
         default=3, ge=1, description="band steps the recommendation must be above the current"

@@ -16,7 +16,7 @@ import itertools
 import json
 import multiprocessing
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from ocgmap.analysis.challenge import decide
 from ocgmap.analysis.clusters import assign_ids, find_clusters
 from ocgmap.analysis.features import ClusterView, Context, compute_features, intelligence_gaps
 from ocgmap.analysis.keyplayers import key_players
+from ocgmap.analysis.labels import read_labels
 from ocgmap.analysis.links import explain_links, link_scores
 from ocgmap.analysis.projection import ENTITY_LABELS, Projection, project
 from ocgmap.analysis.reasons import explain
@@ -45,6 +46,7 @@ from ocgmap.analysis.results import (
 from ocgmap.analysis.scope import cluster_scope
 from ocgmap.analysis.scoring import ClusterScorer, Weights, load_weights, recommend_band
 from ocgmap.config import band_scheme
+from ocgmap.errors import AnalysisError
 from ocgmap.schema import BandScheme, load_schema
 from ocgmap.store.base import GraphStore
 
@@ -334,6 +336,29 @@ def _event_homes(proj: Projection, cluster_of: Mapping[str, str]) -> defaultdict
     return homes
 
 
+def _scorer(
+    weights: Weights,
+    params: AnalysisParams,
+    ids: Sequence[str],
+    rows: Sequence[Mapping[str, float]],
+) -> tuple[ClusterScorer, AnalysisParams]:
+    """The default scorer, or one fitted on the confirmed outcomes of ``params.labels_file``."""
+    if not params.labels_file:
+        return ClusterScorer(weights=weights).fit([]), params
+    labels = read_labels(Path(params.labels_file))
+    unknown = sorted(set(labels) - set(ids))
+    if unknown:
+        raise AnalysisError(
+            f"{params.labels_file}: {len(unknown)} labelled clusters are not scored in this run "
+            f"({', '.join(unknown[:5])}): label cluster ids from the latest results"
+        )
+    picked = [i for i, cid in enumerate(ids) if cid in labels]
+    scorer = ClusterScorer(weights=weights).fit(
+        [rows[i] for i in picked], [labels[ids[i]] for i in picked]
+    )
+    return scorer, params.model_copy(update={"labels": len(picked)})
+
+
 def _rank_key(result: ClusterResult) -> tuple[bool, float, str]:
     """Challenged clusters first, then by score, then by id."""
     return (not result.challenge, -result.score, result.cluster_id)
@@ -432,7 +457,7 @@ def _analyse_graph(
     for view in views:
         rows.append(compute_features(ctx, view))
         tick("features", 1)
-    scorer = ClusterScorer(weights=weights).fit([])
+    scorer, params = _scorer(weights, params, ids, rows)
     scores = scorer.score_samples(rows)
     contributions = scorer.contributions(rows)
     cluster_of = {m: cid for cid, c in zip(ids, scored, strict=True) for m in c}

@@ -13,6 +13,7 @@ from loaders.pipeline import run as load
 from ocgmap.analysis.evaluate import evaluate
 from ocgmap.analysis.results import AnalysisParams, AnalysisRun, ClusterResult
 from ocgmap.analysis.run import analyse
+from ocgmap.errors import AnalysisError
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import EdgeRow, NodeRef, NodeRow
 from ocgmap.store import GraphStore
@@ -187,6 +188,34 @@ def test_reasons_cite_numbers_recomputed_from_the_graph(
         assert cluster.first_event <= cluster.last_event
         checked += 1
     assert checked >= 4
+
+
+@ONE_WORLD
+def test_confirmed_outcomes_fit_the_scorer(
+    world: tuple[EmbeddedStore, Truth, AnalysisRun], tmp_path: Path
+) -> None:
+    store, _, first = world
+    confirmed = [c.cluster_id for c in first.challenges]
+    cleared = [c.cluster_id for c in first.clusters if not c.challenge][: len(confirmed) + 2]
+    assert len(confirmed) >= 3 and len(cleared) >= 3, "enough of each for 3-fold calibration"
+    labels = tmp_path / "labels.csv"
+    lines = ["cluster_id,outcome", *(f"{c},1" for c in confirmed), *(f"{c},0" for c in cleared)]
+    labels.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    params = PARAMS.model_copy(update={"labels_file": str(labels)})
+    fitted = analyse(store, params, write=False)
+    assert fitted.params.labels == len(confirmed) + len(cleared)
+    score = {c.cluster_id: c for c in fitted.clusters}
+    for cluster in fitted.clusters:
+        assert sum(cluster.contributions.values()) == pytest.approx(cluster.score, abs=1e-3)
+
+    # the fit learned what it was told: confirmed groups score above cleared clusters on average
+    def mean(ids: list[str]) -> float:
+        return sum(score[c].score for c in ids) / len(ids)
+
+    assert mean(confirmed) > mean(cleared) + 0.1
+    labels.write_text("cluster_id,outcome\nC-99999,1\n", encoding="utf-8")
+    with pytest.raises(AnalysisError, match="not scored in this run .C-99999."):
+        analyse(store, params, write=False)
 
 
 def test_neo4j_gives_the_same_analysis_as_the_embedded_store(
