@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -14,6 +15,9 @@ from ocgmap.analysis.results import AnalysisRun
 from ocgmap.analysis.runs import latest_run
 from ocgmap.config import Settings
 from ocgmap.evidence import around
+from ocgmap.export.manifest import Manifest
+from ocgmap.export.package import Marking
+from ocgmap.export.run import export
 from ocgmap.lookup import find
 from ocgmap.overview import Compliance, MonthActivity, Places, activity_by_month, compliance, places
 from ocgmap.review import ReviewDecision, latest_reviews, record_review, review_history
@@ -23,6 +27,7 @@ from ocgmap.schema.models import Path as GraphPath
 from ocgmap.store import GraphStore, open_store
 
 __all__ = [
+    "export_cluster",
     "find_nodes",
     "get_store",
     "load_around",
@@ -253,3 +258,30 @@ def _paths(
     store = _store(kind, uri, user, database, home)
     ends = [NodeRef(label=Label(label), key=key) for label, key in (a, b)]
     return store.shortest_paths(ends[0], ends[1], max_hops=max_hops)
+
+
+def export_cluster(
+    cluster_id: str,
+    run_id: str,
+    marking: Marking,
+    include_conditional: bool,
+    justification: str | None,
+    user: str,
+    progress: Callable[[str, int], None] | None = None,
+) -> tuple[Path, Manifest]:
+    """Write a cluster's target package under ``OCGMAP_HOME/exports`` (never cached)."""
+    settings = Settings()
+    folder = settings.home / "exports" / f"{cluster_id}-{run_id}"
+    manifest = export(
+        get_store(),
+        settings.home,
+        cluster_id,
+        folder,
+        run_id=run_id,
+        marking=marking,
+        include_conditional=include_conditional,
+        justification=justification,
+        exported_by=user,
+        progress=progress,
+    )
+    return folder, manifest

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from ocgmap import __version__
 from ocgmap.config import Settings, StoreKind
-from ocgmap.errors import OcgmapError
+from ocgmap.errors import InputError, OcgmapError
 from ocgmap.progress import progress_bars
 from ocgmap.schema.models import Counts
 from ocgmap.store import GraphStore, open_store
@@ -323,7 +323,6 @@ def evaluate(
     from ocgmap.analysis.evaluate import evaluate as run_evaluation
     from ocgmap.analysis.results import AnalysisRun
     from ocgmap.analysis.show import print_evaluation
-    from ocgmap.errors import InputError
     from ocgmap.synth.truth import Truth
 
     try:
@@ -345,6 +344,73 @@ def demo(store: StoreOption = None) -> None:
     from ocgmap.demo import run_demo
 
     run_demo(Settings(), kind=store or "embedded", console=console)
+
+
+@app.command("export")
+def export_cluster(
+    cluster_id: Annotated[str, typer.Argument(help="The cluster to export, e.g. C-00012.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the package into.")],
+    marking: Annotated[
+        str, typer.Option("--marking", help="OFFICIAL or OFFICIAL-SENSITIVE.")
+    ] = "OFFICIAL",
+    include_conditional: Annotated[
+        bool,
+        typer.Option(
+            "--include-conditional",
+            help="Include intelligence with handling conditions (needs --justification).",
+        ),
+    ] = False,
+    justification: Annotated[
+        str | None,
+        typer.Option("--justification", help="Why the recipient meets the handling conditions."),
+    ] = None,
+    run_id: Annotated[
+        str | None, typer.Option("--run", help="A saved run id (default: the latest).")
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Who exports (default: OCGMAP_USER or login).")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write a cluster's target package: PDF, HTML, XLSX, GraphML, i2 CSV, JSON, manifest."""
+    from ocgmap.export.run import export
+
+    if marking not in ("OFFICIAL", "OFFICIAL-SENSITIVE"):
+        raise InputError(f"--marking must be OFFICIAL or OFFICIAL-SENSITIVE, got {marking!r}")
+    settings = Settings()
+    graph = _open(store)
+    try:
+        with progress_bars("export") as progress:
+            manifest = export(
+                graph,
+                settings.home,
+                cluster_id,
+                out,
+                run_id=run_id,
+                marking="OFFICIAL-SENSITIVE" if marking == "OFFICIAL-SENSITIVE" else "OFFICIAL",
+                include_conditional=include_conditional,
+                justification=justification,
+                exported_by=user or settings.user,
+                progress=progress,
+            )
+    finally:
+        graph.close()
+    console.print(
+        f"{manifest.marking}: target package of {manifest.cluster_id} (run {manifest.run_id}) "
+        f"in {out}: {len(manifest.files)} files and manifest.json"
+    )
+    held = manifest.withheld
+    if held.referrals:
+        codes = ", ".join(f"{n} with handling code {c}" for c, n in held.referrals.items())
+        console.print(
+            f"withheld: referrals {codes}; {held.subjects} subjects and {held.links} links "
+            "known only from them (use --include-conditional with --justification where allowed)"
+        )
+    if manifest.included_conditional:
+        console.print(
+            f"included with conditions: {', '.join(manifest.included_conditional)} "
+            f"(justification recorded: {manifest.justification})"
+        )
 
 
 @app.command("dashboard")

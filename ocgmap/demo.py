@@ -1,9 +1,8 @@
 """``ocgmap demo``: the main job end to end on a fresh machine.
 
-The demo runs every step ocgmap has: generating a small synthetic world, preparing the store,
-loading the world, analysing it (clusters, scores, the challenge list) and judging the
-challenge list against the world's ground truth. Exporting a target package joins the demo
-when it is built; until then the demo says so plainly rather than pretend.
+The demo runs the main job: generating a small synthetic world, preparing the store,
+loading the world, analysing it (clusters, scores, the challenge list), judging the challenge
+list against the world's ground truth, and exporting the target package of the top challenge.
 """
 
 from __future__ import annotations
@@ -15,14 +14,12 @@ from ocgmap.analysis.run import analyse
 from ocgmap.analysis.runs import save_run
 from ocgmap.analysis.show import print_challenges
 from ocgmap.config import Settings, StoreKind
+from ocgmap.export.run import export
 from ocgmap.progress import progress_bars
 from ocgmap.store import open_store
 from ocgmap.synth import generate
 
-__all__ = ["PENDING_STEPS", "run_demo"]
-
-#: Steps of the full demo that this version of ocgmap does not have yet.
-PENDING_STEPS = ("export",)
+__all__ = ["run_demo"]
 
 #: The demo world: small enough to run in seconds, with every archetype planted once.
 DEMO_SEED, DEMO_SCALE = 7, 0.05
@@ -93,7 +90,27 @@ def run_demo(
             f"precision@5 {judged.precision_at_5:.2f}, decoys and well-graded groups out of "
             f"the top 5: {'yes' if judged.kept_out_of_top_5 else 'no'}"
         )
-        for number, step in enumerate(PENDING_STEPS, start=5):
-            console.print(f"[bold]{number}. {step}[/bold]: not in this version of ocgmap yet")
+        top = result.challenges[0] if result.challenges else None
+        if top is None:
+            console.print("[bold]5. export[/bold]: nothing challenged, so no package to export")
+            return
+        folder = settings.home / "demo" / "export" / top.cluster_id
+        console.print(f"[bold]5. export[/bold]: the target package of {top.cluster_id}")
+        with progress_bars("demo export", console=console) as progress:
+            manifest = export(
+                store,
+                settings.home,
+                top.cluster_id,
+                folder,
+                run_id=result.run_id,
+                exported_by=settings.user or "ocgmap demo",
+                progress=progress,
+            )
+        held = sum(manifest.withheld.referrals.values())
+        console.print(
+            f"   {manifest.marking}: {len(manifest.files)} files and manifest.json in {folder} "
+            f"(package.pdf, package.html, subjects.xlsx, network.graphml, i2 CSV); "
+            f"{held} referrals withheld by handling code"
+        )
     finally:
         store.close()

@@ -8,6 +8,8 @@ out the referral, its row and that person. Every row has its own provenance toke
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 from ocgmap.analysis.results import (
     AnalysisParams,
@@ -19,11 +21,21 @@ from ocgmap.analysis.results import (
     RunSummary,
     SuggestedLinkResult,
 )
+from ocgmap.export.package import TargetPackage, assemble
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import EdgeRow, Grading, NodeRef, NodeRow
 from ocgmap.store import GraphStore
+from ocgmap.store.embedded import EmbeddedStore
 
-__all__ = ["CLUSTER_ID", "SECRET_PERSON", "SECRET_REF", "SECRET_ROW", "run_of", "seed"]
+__all__ = [
+    "CLUSTER_ID",
+    "SECRET_PERSON",
+    "SECRET_REF",
+    "SECRET_ROW",
+    "package_in",
+    "run_of",
+    "seed",
+]
 
 FIRM = NodeRef(label=Label.HAULIER, key="CH:01234567")
 LORRY = NodeRef(label=Label.VEHICLE, key="AB12CDE")
@@ -175,3 +187,12 @@ def run_of(store_name: str = "embedded") -> AnalysisRun:
         summary=RunSummary(scored=1, challenged=1),
         clusters=[cluster],
     )
+
+
+def package_in(folder: Path, **options: Any) -> TargetPackage:
+    """The cluster's package, assembled from a fresh embedded store in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    store = EmbeddedStore(folder / "graph.json")
+    store.ensure_schema()
+    seed(store)
+    return assemble(store, run_of(), CLUSTER_ID, exported_by="J Smith", **options)

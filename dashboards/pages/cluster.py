@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.components.clusters import band_badges, latest_run_or_explain, reasons_list
+from dashboards.components.export import export_panel
 from dashboards.components.network import network, node_details
 from dashboards.components.review import review_panel
 from dashboards.data import load_around
@@ -188,7 +189,9 @@ def main() -> None:
         return
     cluster = _pick(run)
     _headline(cluster)
-    tabs = st.tabs(["Network", "Timeline", "Members", "Score", "Leads", "Intelligence", "Review"])
+    tabs = st.tabs(
+        ["Network", "Timeline", "Members", "Score", "Leads", "Intelligence", "Review", "Export"]
+    )
     with tabs[0]:
         _network(cluster)
     with tabs[1]:
@@ -203,6 +206,8 @@ def main() -> None:
         _intelligence(cluster)
     with tabs[6]:
         review_panel(cluster, run.run_id)
+    with tabs[7]:
+        export_panel(cluster, run.run_id)
 
 
 main()

@@ -81,6 +81,11 @@ def test_demo_runs_on_the_embedded_store(
     assert (home / "graph.json").exists()
     assert (home / "demo" / "data" / "truth.json").exists()
     assert "challenge list" in done.stdout and "challenge recall 1.00" in done.stdout
+    [package] = (home / "demo" / "export").iterdir()  # the top challenge's target package
+    listed = json.loads((package / "manifest.json").read_text(encoding="utf-8"))
+    assert listed["cluster_id"] == package.name and "package.pdf" in {
+        f["name"] for f in listed["files"]
+    }
     results = home / "demo" / "results.json"
     truth = home / "demo" / "data" / "truth.json"
     judged = run("evaluate", str(truth), str(results), "--check", "--json", env=env, cwd=tmp_path)
@@ -167,3 +172,49 @@ def test_load_of_an_unknown_file_names_it(env: dict[str, str], tmp_path: Path) -
     odd.write_text("a,b\n1,2\n")
     done = run("load", str(odd), env=env, cwd=tmp_path)
     assert done.returncode == 1 and "mystery.csv" in done.stderr and "--source" in done.stderr
+
+
+def test_export_writes_a_package_and_refuses_a_bad_marking(
+    demo: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    home, _ = demo
+    env = ocgmap_env(home)
+    cluster = json.loads((home / "demo" / "results.json").read_text())["clusters"][0]
+    out = tmp_path / "pack"
+    done = run(
+        "export",
+        cluster["cluster_id"],
+        "--out",
+        str(out),
+        "--marking",
+        "OFFICIAL-SENSITIVE",
+        "--user",
+        "J Smith",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"OFFICIAL-SENSITIVE: target package of {cluster['cluster_id']}" in done.stdout
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["marking"] == "OFFICIAL-SENSITIVE" and manifest["exported_by"] == "J Smith"
+    bad = run(
+        "export",
+        cluster["cluster_id"],
+        "--out",
+        str(tmp_path / "x"),
+        "--marking",
+        "SECRET",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert bad.returncode == 1 and "--marking must be OFFICIAL" in bad.stderr + bad.stdout
+    refused = run(
+        "export",
+        cluster["cluster_id"],
+        "--out",
+        str(tmp_path / "y"),
+        "--include-conditional",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert refused.returncode == 1 and "justification" in refused.stderr + refused.stdout

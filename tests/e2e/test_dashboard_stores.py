@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
+import export_world
 import pytest
 from evidence_world import FIRM, LORRY, PHONE_A, seed
 from overview_world import seed as seed_overview
@@ -160,3 +162,24 @@ def test_data_page_loads_a_folder_and_runs_the_analysis(
     assert saved is not None
     fresh = store if isinstance(store, Neo4jStore) else EmbeddedStore(tmp_path / "graph.json")
     assert fresh.get(Label.ANALYSIS_RUN, saved.run_id) is not None
+
+
+def test_cluster_page_exports_the_target_package(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export_world.seed(store)
+    save_run(export_world.run_of(), tmp_path)
+    _use(store, tmp_path, monkeypatch)
+    monkeypatch.setenv("OCGMAP_USER", "J Smith")
+    app = AppTest.from_file(app_path(), default_timeout=120)
+    app.switch_page("pages/cluster.py").run()
+    app.selectbox(key="export_marking").set_value("OFFICIAL-SENSITIVE").run()
+    app.button(key="export_go").click().run()
+    assert not app.exception and not app.error
+    folder = tmp_path / "exports" / f"{export_world.CLUSTER_ID}-{export_world.run_of().run_id}"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["marking"] == "OFFICIAL-SENSITIVE" and manifest["exported_by"] == "J Smith"
+    assert "Withheld: referrals 1 with handling code C" in app.info[-1].value
+    app.checkbox(key="export_conditional").check().run()
+    app.button(key="export_go").click().run()
+    assert "needs a justification" in app.error[0].value

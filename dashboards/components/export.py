@@ -1,0 +1,74 @@
+"""Export a cluster's target package from the dashboard, with handling codes respected."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards.data import export_cluster
+from ocgmap.analysis.results import ClusterResult
+from ocgmap.config import Settings
+from ocgmap.errors import OcgmapError
+from ocgmap.export.package import Marking
+from ocgmap.export.run import zip_package
+
+__all__ = ["export_panel"]
+
+_MARKINGS: list[Marking] = ["OFFICIAL", "OFFICIAL-SENSITIVE"]
+
+
+def export_panel(cluster: ClusterResult, run_id: str) -> None:
+    """Marking, handling choices and who exports; then the package, to download as a zip."""
+    st.subheader("Target package")
+    st.caption(
+        "PDF and HTML package, subjects.xlsx, network.graphml, i2 CSV, cluster.json and a "
+        "manifest with every file's SHA-256. Intelligence with handling conditions (3x5x2 C) "
+        "is withheld unless included with a justification; 5x5x5 handling 4 and 5 never leave."
+    )
+    left, right = st.columns(2)
+    marking = left.selectbox("security marking", _MARKINGS, key="export_marking")
+    user = right.text_input("exported by", value=Settings().user, key="export_user")
+    conditional = st.checkbox(
+        "include intelligence with handling conditions", key="export_conditional"
+    )
+    justification = None
+    if conditional:
+        justification = st.text_area(
+            "justification: why the recipient meets the conditions", key="export_justification"
+        )
+    if not st.button("Export target package", type="primary", key="export_go"):
+        return
+    bar = st.progress(0.0, text="assembling")
+    done: list[str] = []
+
+    def step(name: str, _: int) -> None:
+        done.append(name)
+        bar.progress(min(len(done) / 5, 1.0), text=name)
+
+    try:
+        folder, manifest = export_cluster(
+            cluster.cluster_id,
+            run_id,
+            marking,
+            conditional,
+            justification,
+            user,
+            progress=step,
+        )
+    except OcgmapError as exc:
+        bar.empty()
+        st.error(str(exc))
+        return
+    bar.progress(1.0, text="done")
+    st.success(f"{manifest.marking}: {len(manifest.files)} files and manifest.json in {folder}")
+    if manifest.withheld.referrals:
+        held = ", ".join(
+            f"{n} with handling code {c}" for c, n in manifest.withheld.referrals.items()
+        )
+        st.info(f"Withheld: referrals {held} (counted in the manifest).")
+    st.download_button(
+        "Download the package (zip)",
+        zip_package(folder, manifest),
+        file_name=f"{cluster.cluster_id}-{run_id}.zip",
+        mime="application/zip",
+        key="export_download",
+    )
