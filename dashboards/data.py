@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -13,6 +13,7 @@ from loaders.quarantine import QuarantinedRow
 from loaders.reports import quarantined_rows
 from ocgmap.analysis.results import AnalysisRun
 from ocgmap.analysis.runs import latest_run
+from ocgmap.audit import audit_log
 from ocgmap.config import Settings
 from ocgmap.evidence import around
 from ocgmap.export.manifest import Manifest
@@ -201,7 +202,7 @@ def _review_history(
 
 def save_review(decision: ReviewDecision) -> ReviewDecision:
     """Record a review decision (never cached) and drop the cached reads it changes."""
-    recorded = record_review(get_store(), decision)
+    recorded = record_review(get_store(), decision, audit=audit_log(Settings()))
     for cached in (_reviews, _review_history, _counts):
         cached.clear()
     return recorded
@@ -267,9 +268,13 @@ def export_cluster(
     include_conditional: bool,
     justification: str | None,
     user: str,
+    recipients: Sequence[str] = (),
     progress: Callable[[str, int], None] | None = None,
 ) -> tuple[Path, Manifest]:
-    """Write a cluster's target package under ``OCGMAP_HOME/exports`` (never cached)."""
+    """Write a cluster's target package under ``OCGMAP_HOME/exports`` (never cached).
+
+    The export is logged as a disclosure with its recipients and justification (both required).
+    """
     settings = Settings()
     folder = settings.home / "exports" / f"{cluster_id}-{run_id}"
     manifest = export(
@@ -281,6 +286,7 @@ def export_cluster(
         marking=marking,
         include_conditional=include_conditional,
         justification=justification,
+        recipients=recipients,
         exported_by=user,
         progress=progress,
     )

@@ -26,6 +26,7 @@ from loaders.mapping import ColumnMapping
 from loaders.quarantine import JsonLines, Quarantine
 from loaders.read import Record, file_digest, read_records
 from loaders.sources import discover
+from ocgmap.audit import Action, audit_log, current_user
 from ocgmap.errors import InputError
 from ocgmap.resolve import HaulierIndex
 from ocgmap.schema.labels import Label, RelType
@@ -217,6 +218,7 @@ def run(
     progress: Progress | None = None,
     batch_rows: int = 5000,
     commit_rows: int = 50_000,
+    user: str | None = None,
 ) -> LoadReport:
     """Load files or folders into a store and return (and write) the load report.
 
@@ -236,6 +238,13 @@ def run(
         ``progress(file_name, records)`` as records are processed.
     batch_rows, commit_rows : int
         Input records per write batch, and per group that is kept or lost together.
+    user : str, optional
+        Who loads, for the audit log (default: ``OCGMAP_USER`` or the login name).
+
+    Notes
+    -----
+    Every load is logged as a collection in ``OCGMAP_HOME/audit/audit.jsonl``
+    (:mod:`ocgmap.audit`), also when it stops part-way.
     """
     started = dt.datetime.now(dt.UTC)
     report = LoadReport(load_id=new_load_id(started), started_at=started, store=store.name)
@@ -249,13 +258,19 @@ def run(
     )
     quarantine_dir = home / "quarantine" / report.load_id
     run_dir = home / "loads" / report.load_id
-    for path, src in files:
-        load = _FileLoad(path, src, store, run_dir, quarantine_dir, mapping, index)
-        try:
-            report.files.append(load.run(progress, batch_rows, commit_rows))
-        except InputError as exc:
-            load.report.error = str(exc)
-            report.files.append(load.report)
+    try:
+        for path, src in files:
+            load = _FileLoad(path, src, store, run_dir, quarantine_dir, mapping, index)
+            try:
+                load.run(progress, batch_rows, commit_rows)
+            except InputError as exc:
+                load.report.error = str(exc)
+            finally:
+                report.files.append(load.report)  # also a file a crash stopped part-way
+    except BaseException:
+        _audit(home, user, report, completed=False)
+        raise
+    _audit(home, user, report, completed=True)
     from loaders.candidates import link_candidates
 
     report.possibly_same = link_candidates(store)
@@ -264,6 +279,26 @@ def run(
     report.finished_at = dt.datetime.now(dt.UTC)
     _write_report(run_dir / "report.json", report)
     return report
+
+
+def _audit(home: Path, user: str | None, report: LoadReport, *, completed: bool) -> None:
+    """Log the load as a collection: its id, its files, and the rows loaded and quarantined."""
+    audit_log(home).append(
+        current_user(user),
+        Action.COLLECTION,
+        "load",
+        [report.load_id, *(Path(f.path).name for f in report.files)],
+        details={
+            "store": report.store,
+            "files": len(report.files),
+            "rows": sum(f.rows for f in report.files),
+            "loaded": sum(f.loaded for f in report.files),
+            "quarantined": sum(f.quarantined for f in report.files),
+            "skipped": sum(f.skipped for f in report.files),
+            "failed_files": sum(1 for f in report.files if f.error),
+            "completed": completed,
+        },
+    )
 
 
 def _write_report(path: Path, report: LoadReport) -> None:

@@ -36,6 +36,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Create, inspect and empty the graph store.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+audit_app = typer.Typer(help="Verify and export the DPA 2018 s.62 audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 console = Console()
 err = Console(stderr=True)
@@ -169,7 +171,13 @@ def load(
     try:
         with progress_bars("loading") as progress:
             report = run(
-                paths, graph, settings.home, source=source, mapping=column_map, progress=progress
+                paths,
+                graph,
+                settings.home,
+                source=source,
+                mapping=column_map,
+                progress=progress,
+                user=settings.user,
             )
     finally:
         graph.close()
@@ -272,7 +280,7 @@ def analyse(
             )
     finally:
         graph.close()
-    saved = save_run(run, settings.home)
+    saved = save_run(run, settings.home, user=settings.user)
     if out is not None:
         run.write(out)
     if as_json:
@@ -362,7 +370,15 @@ def export_cluster(
     ] = False,
     justification: Annotated[
         str | None,
-        typer.Option("--justification", help="Why the recipient meets the handling conditions."),
+        typer.Option(
+            "--justification",
+            help="Why the package is disclosed (required, DPA 2018 s.62); with "
+            "--include-conditional also why the recipients meet the handling conditions.",
+        ),
+    ] = None,
+    recipients: Annotated[
+        list[str] | None,
+        typer.Option("--recipient", help="Who receives the package (required; repeatable)."),
     ] = None,
     run_id: Annotated[
         str | None, typer.Option("--run", help="A saved run id (default: the latest).")
@@ -390,6 +406,7 @@ def export_cluster(
                 marking="OFFICIAL-SENSITIVE" if marking == "OFFICIAL-SENSITIVE" else "OFFICIAL",
                 include_conditional=include_conditional,
                 justification=justification,
+                recipients=recipients or (),
                 exported_by=user or settings.user,
                 progress=progress,
             )
@@ -411,6 +428,43 @@ def export_cluster(
             f"included with conditions: {', '.join(manifest.included_conditional)} "
             f"(justification recorded: {manifest.justification})"
         )
+
+
+@audit_app.command("verify")
+def audit_verify(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Check the audit log's hash chain; exit 1 naming the first edited, removed or moved line."""
+    from ocgmap.audit import audit_log
+
+    log = audit_log(Settings())
+    result = log.verify()
+    if as_json:
+        sys.stdout.write(json.dumps({**result.model_dump(), "path": str(log.path)}) + "\n")
+    elif result.ok:
+        console.print(f"[green]ok[/green] {result.message} ({log.path})", highlight=False)
+    else:
+        err.print(
+            f"[red]error:[/red] {result.message} ({log.path})", soft_wrap=True, highlight=False
+        )
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("export")
+def audit_export(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write audit.jsonl and audit.csv.")],
+) -> None:
+    """Copy the audit log for an auditor (JSONL and CSV), after verifying it."""
+    from ocgmap.audit import audit_log
+
+    log = audit_log(Settings())
+    folder = log.export(out)
+    console.print(
+        f"[green]ok[/green] {len(log.entries())} entries verified and written to "
+        f"{folder / 'audit.jsonl'} and {folder / 'audit.csv'}",
+        highlight=False,
+    )
 
 
 @app.command("dashboard")

@@ -2,7 +2,8 @@
 
 The demo runs the main job: generating a small synthetic world, preparing the store,
 loading the world, analysing it (clusters, scores, the challenge list), judging the challenge
-list against the world's ground truth, and exporting the target package of the top challenge.
+list against the world's ground truth, exporting the target package of the top challenge, and
+verifying the audit log that recorded each step.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from ocgmap.analysis.evaluate import evaluate
 from ocgmap.analysis.run import analyse
 from ocgmap.analysis.runs import save_run
 from ocgmap.analysis.show import print_challenges
+from ocgmap.audit import audit_log
 from ocgmap.config import Settings, StoreKind
 from ocgmap.export.run import export
 from ocgmap.progress import progress_bars
@@ -42,6 +44,7 @@ def run_demo(
     from loaders.pipeline import run as run_load
 
     console = console or Console()
+    who = settings.user or "ocgmap demo"
     console.rule("ocgmap demo")
     data = settings.home / "demo" / "data"
     console.print(
@@ -66,7 +69,7 @@ def run_demo(
         )
         console.print(f"[bold]3. load[/bold]: {data} into the {store.name} store")
         with progress_bars("demo load", console=console) as progress:
-            report = run_load([data], store, settings.home, progress=progress)
+            report = run_load([data], store, settings.home, progress=progress, user=who)
         loaded = sum(f.loaded for f in report.files)
         held = sum(f.quarantined for f in report.files)
         console.print(
@@ -81,7 +84,7 @@ def run_demo(
             result = analyse(
                 store, out=settings.home / "demo" / "results.json", progress=progress, jobs=2
             )
-        save_run(result, settings.home)  # where the dashboard finds the latest run
+        save_run(result, settings.home, user=who)  # where the dashboard finds the latest run
         print_challenges(result, console, top=5)
         console.print(f"   results: {settings.home / 'demo' / 'results.json'}")
         judged = evaluate(truth, result)
@@ -103,7 +106,9 @@ def run_demo(
                 top.cluster_id,
                 folder,
                 run_id=result.run_id,
-                exported_by=settings.user or "ocgmap demo",
+                justification="ocgmap demo on synthetic data",
+                recipients=["demo"],
+                exported_by=who,
                 progress=progress,
             )
         held = sum(manifest.withheld.referrals.values())
@@ -112,5 +117,6 @@ def run_demo(
             f"(package.pdf, package.html, subjects.xlsx, network.graphml, i2 CSV); "
             f"{held} referrals withheld by handling code"
         )
+        console.print(f"[bold]6. audit[/bold]: {audit_log(settings).verify().message}")
     finally:
         store.close()

@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from ocgmap.audit import Action, AuditLog
 from ocgmap.config import band_scheme
 from ocgmap.errors import InputError
 from ocgmap.schema.labels import Label, RelType
@@ -191,7 +192,9 @@ def parse_review(data: Mapping[str, Any]) -> ReviewDecision:
         ) from None
 
 
-def record_review(store: GraphStore, decision: ReviewDecision) -> ReviewDecision:
+def record_review(
+    store: GraphStore, decision: ReviewDecision, *, audit: AuditLog | None = None
+) -> ReviewDecision:
     """Write a decision as a ``Review`` node on its cluster; writing it again changes nothing.
 
     Parameters
@@ -200,6 +203,9 @@ def record_review(store: GraphStore, decision: ReviewDecision) -> ReviewDecision
         The store that holds the cluster.
     decision : ReviewDecision
         The decision to record.
+    audit : AuditLog, optional
+        The audit log to record the decision in, as an alteration (DPA 2018 s.62). Every caller
+        acting for a user passes it (the dashboard does); ``None`` logs nothing.
 
     Returns
     -------
@@ -247,6 +253,19 @@ def record_review(store: GraphStore, decision: ReviewDecision) -> ReviewDecision
     with store.bulk():
         store.upsert_nodes(Label.REVIEW, [row])
         store.upsert_edges(RelType.REVIEWS, [edge])
+    if audit is not None:
+        audit.append(
+            decision.user,
+            Action.ALTERATION,
+            "review",
+            [decision.cluster_id, *([decision.run_id] if decision.run_id else [])],
+            justification=decision.reason,
+            details={
+                "decision": str(decision.decision),
+                "proposed_band": decision.proposed_band,
+                "decided_at": decision.decided_at.isoformat(),
+            },
+        )
     return decision
 
 

@@ -17,7 +17,7 @@ _MARKINGS: list[Marking] = ["OFFICIAL", "OFFICIAL-SENSITIVE"]
 
 
 def export_panel(cluster: ClusterResult, run_id: str) -> None:
-    """Marking, handling choices and who exports; then the package, to download as a zip."""
+    """Marking, handling choices, who exports, to whom and why; then the package, as a zip."""
     st.subheader("Target package")
     st.caption(
         "PDF and HTML package, subjects.xlsx, network.graphml, i2 CSV, cluster.json and a "
@@ -27,14 +27,19 @@ def export_panel(cluster: ClusterResult, run_id: str) -> None:
     left, right = st.columns(2)
     marking = left.selectbox("security marking", _MARKINGS, key="export_marking")
     user = right.text_input("exported by", value=Settings().user, key="export_user")
+    recipients = st.text_input(
+        "recipients (required; separate with commas)",
+        key="export_recipients",
+        help="Who receives the package: recorded in the audit log (DPA 2018 s.62).",
+    )
     conditional = st.checkbox(
         "include intelligence with handling conditions", key="export_conditional"
     )
-    justification = None
-    if conditional:
-        justification = st.text_area(
-            "justification: why the recipient meets the conditions", key="export_justification"
-        )
+    justification = st.text_area(
+        "justification (required): why the package is disclosed"
+        + (", and why the recipients meet the handling conditions" if conditional else ""),
+        key="export_justification",
+    )
     if not st.button("Export target package", type="primary", key="export_go"):
         return
     bar = st.progress(0.0, text="assembling")
@@ -52,6 +57,7 @@ def export_panel(cluster: ClusterResult, run_id: str) -> None:
             conditional,
             justification,
             user,
+            recipients=[r for r in recipients.split(",") if r.strip()],
             progress=step,
         )
     except OcgmapError as exc:

@@ -125,7 +125,8 @@ def _run_load(
     source: str | None,
     mapping: UploadedFile | None,
 ) -> LoadReport:
-    home = Settings().home
+    settings = Settings()
+    home = settings.home
     files = [(f.name, f.getvalue()) for f in uploaded or ()]
     mapped = (mapping.name, mapping.getvalue()) if mapping is not None else None
     paths = [] if uploaded is not None else [server_folder(folder)]
@@ -148,7 +149,15 @@ def _run_load(
             bar.progress(fraction, text=line)
             status.update(label=line)
 
-        report = run(paths, get_store(), home, source=source, mapping=column_map, progress=progress)
+        report = run(
+            paths,
+            get_store(),
+            home,
+            source=source,
+            mapping=column_map,
+            progress=progress,
+            user=settings.user,
+        )
         bar.progress(1.0, text=f"Load {report.load_id} finished")
         status.update(label=f"Load {report.load_id} finished", state="complete")
     return report
@@ -273,7 +282,8 @@ def _run_analysis(progress: Callable[[str, int], None]) -> AnalysisRun:
         # threads is unsafe (the child inherits locks other threads hold). Results are the same.
         jobs=1,
     )
-    save_run(result, Settings().home)
+    settings = Settings()
+    save_run(result, settings.home, user=settings.user)
     return result
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ocgmap.analysis.results import AnalysisRun
+from ocgmap.audit import Action, audit_log, current_user
 from ocgmap.errors import InputError
 
 __all__ = ["latest_run", "run_ids", "runs_dir", "save_run"]
@@ -19,9 +20,45 @@ def runs_dir(home: Path) -> Path:
     return home / "runs"
 
 
-def save_run(run: AnalysisRun, home: Path) -> Path:
-    """Save a run under ``OCGMAP_HOME/runs`` and return its path."""
-    return run.write(runs_dir(home) / f"{run.run_id}.json")
+def save_run(run: AnalysisRun, home: Path, *, user: str | None = None) -> Path:
+    """Save a run under ``OCGMAP_HOME/runs``, log it, and return its path.
+
+    Parameters
+    ----------
+    run : AnalysisRun
+        The run to save.
+    home : pathlib.Path
+        ``OCGMAP_HOME``.
+    user : str, optional
+        Who ran it, for the audit log (default: ``OCGMAP_USER`` or the login name).
+
+    Returns
+    -------
+    pathlib.Path
+        The saved file.
+
+    Notes
+    -----
+    The run is logged as a combination (DPA 2018 s.62) in ``OCGMAP_HOME/audit/audit.jsonl``:
+    its id, the challenged clusters, and its counts.
+    """
+    path = run.write(runs_dir(home) / f"{run.run_id}.json")
+    s = run.summary
+    audit_log(home).append(
+        current_user(user),
+        Action.COMBINATION,
+        "analyse",
+        [run.run_id, *(c.cluster_id for c in run.challenges)],
+        details={
+            "store": run.store,
+            "data_hash": run.data_hash,
+            "previous_run_id": run.previous_run_id,
+            "clusters": s.clusters,
+            "scored": s.scored,
+            "challenged": s.challenged,
+        },
+    )
+    return path
 
 
 def run_ids(home: Path) -> list[str]:

@@ -153,10 +153,9 @@ def write_graphml(package: TargetPackage, path: Path) -> Path:
     :func:`networkx.read_graphml` gives one node per subject and event and one edge per
     link. The export time is not in the file, so the same package gives the same bytes.
 
-    Examples
+    See Also
     --------
-    >>> write_graphml(package, out / "network.graphml")  # doctest: +SKIP
-    PosixPath('.../network.graphml')
+    ocgmap.export.run.write_package : writes every file of a package, with its manifest.
     """
     nx.write_graphml(network(package), path, encoding="utf-8", named_key_ids=True)
     return path

@@ -223,10 +223,9 @@ def write_i2(package: TargetPackage, entities: Path, links: Path) -> tuple[Path,
     the spreadsheet and the GraphML file. Every row carries the package's marking. The
     export time is not written, so the same package gives the same bytes.
 
-    Examples
+    See Also
     --------
-    >>> write_i2(package, out / "i2_entities.csv", out / "i2_links.csv")  # doctest: +SKIP
-    (PosixPath('.../i2_entities.csv'), PosixPath('.../i2_links.csv'))
+    ocgmap.export.run.write_package : writes every file of a package, with its manifest.
     """
     marking = package.marking
     things = sorted([*package.subjects, *package.events], key=lambda s: s.id)

@@ -328,10 +328,9 @@ def write_xlsx(package: TargetPackage, path: Path) -> Path:
     Values are written as text, never as formulas. The same package gives byte-identical
     files: dates inside the file come from the analysis run, not the clock.
 
-    Examples
+    See Also
     --------
-    >>> write_xlsx(package, out / "subjects.xlsx")  # doctest: +SKIP
-    PosixPath('.../subjects.xlsx')
+    ocgmap.export.run.write_package : writes every file of a package, with its manifest.
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

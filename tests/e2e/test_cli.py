@@ -190,6 +190,12 @@ def test_export_writes_a_package_and_refuses_a_bad_marking(
         "OFFICIAL-SENSITIVE",
         "--user",
         "J Smith",
+        "--recipient",
+        "NCA case officer",
+        "--recipient",
+        "CPS reviewing lawyer",
+        "--justification",
+        "NCA case 12/345",
         env=env,
         cwd=tmp_path,
     )
@@ -197,6 +203,24 @@ def test_export_writes_a_package_and_refuses_a_bad_marking(
     assert f"OFFICIAL-SENSITIVE: target package of {cluster['cluster_id']}" in done.stdout
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["marking"] == "OFFICIAL-SENSITIVE" and manifest["exported_by"] == "J Smith"
+    logged = json.loads((home / "audit" / "audit.jsonl").read_text("utf-8").splitlines()[-1])
+    assert logged["action"] == "disclosure" and logged["user"] == "J Smith"
+    assert logged["recipients"] == ["NCA case officer", "CPS reviewing lawyer"]
+    assert (
+        logged["justification"] == "NCA case 12/345" and cluster["cluster_id"] in logged["objects"]
+    )
+    unjustified = run(
+        "export",
+        cluster["cluster_id"],
+        "--out",
+        str(tmp_path / "z"),
+        "--recipient",
+        "NCA case officer",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert unjustified.returncode == 1 and "needs a justification" in unjustified.stderr
+    assert not (tmp_path / "z").exists()
     bad = run(
         "export",
         cluster["cluster_id"],

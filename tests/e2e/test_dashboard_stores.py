@@ -22,6 +22,7 @@ from ocgmap.analysis.results import (
     RunSummary,
 )
 from ocgmap.analysis.runs import latest_run, save_run
+from ocgmap.audit import Action, audit_log
 from ocgmap.dashboard import app_path
 from ocgmap.schema.labels import Label
 from ocgmap.store import GraphStore
@@ -175,11 +176,19 @@ def test_cluster_page_exports_the_target_package(
     app.switch_page("pages/cluster.py").run()
     app.selectbox(key="export_marking").set_value("OFFICIAL-SENSITIVE").run()
     app.button(key="export_go").click().run()
+    assert "needs a justification and a recipient" in app.error[0].value  # s.62: both required
+    app.text_input(key="export_recipients").set_value("NCA case officer, CPS lawyer").run()
+    app.text_area(key="export_justification").set_value("NCA case 12/345").run()
+    app.button(key="export_go").click().run()
     assert not app.exception and not app.error
     folder = tmp_path / "exports" / f"{export_world.CLUSTER_ID}-{export_world.run_of().run_id}"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["marking"] == "OFFICIAL-SENSITIVE" and manifest["exported_by"] == "J Smith"
     assert "Withheld: referrals 1 with handling code C" in app.info[-1].value
+    [logged] = [e for e in audit_log(tmp_path).entries() if e.action == Action.DISCLOSURE]
+    assert logged.recipients == ["NCA case officer", "CPS lawyer"] and logged.user == "J Smith"
+    assert logged.justification == "NCA case 12/345"
     app.checkbox(key="export_conditional").check().run()
+    app.text_area(key="export_justification").set_value(" ").run()
     app.button(key="export_go").click().run()
     assert "needs a justification" in app.error[0].value

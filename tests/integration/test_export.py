@@ -12,8 +12,10 @@ import pytest
 from export_world import CLUSTER_ID, SECRET_PERSON, SECRET_REF, SECRET_ROW, run_of, seed
 
 from ocgmap.analysis.runs import save_run
+from ocgmap.audit import Action, audit_log
 from ocgmap.errors import InputError
 from ocgmap.export.manifest import sha256
+from ocgmap.export.package import assemble
 from ocgmap.export.run import export, zip_package
 from ocgmap.store import GraphStore
 
@@ -32,8 +34,15 @@ EXPECTED = {
 }
 
 
+#: What every export needs to be logged as a disclosure (DPA 2018 s.62).
+WHY = "NCA case 12/345: target package for the case officer"
+TO = ["NCA case officer"]
+DISCLOSURE: dict[str, object] = {"justification": WHY, "recipients": TO}
+
+
 def _export(store: GraphStore, home: Path, out: Path, **kw: object) -> dict[str, object]:
     save_run(run_of(), home)
+    kw = {**DISCLOSURE, **kw}
     export(store, home, CLUSTER_ID, out, exported_by="J Smith", **kw)  # type: ignore[arg-type]
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
@@ -72,6 +81,11 @@ def test_manifest_lists_every_file_with_its_hash(store: GraphStore, tmp_path: Pa
     assert manifest["withheld"]["subjects"] == 1  # type: ignore[index]
     assert manifest["included_conditional"] == [] and manifest["justification"] is None
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".package-")]
+    [logged] = [e for e in audit_log(tmp_path).entries() if e.action == Action.DISCLOSURE]
+    assert logged.objects[:2] == [CLUSTER_ID, run_of().run_id] and "package.pdf" in logged.objects
+    assert logged.user == "J Smith" and logged.justification == WHY and logged.recipients == TO
+    assert logged.details["manifest_sha256"] == sha256(out / "manifest.json")
+    assert logged.details["withheld_referrals"] == "C:1"
 
 
 def test_conditional_intelligence_never_leaves_without_a_justification(
@@ -87,8 +101,15 @@ def test_conditional_intelligence_never_leaves_without_a_justification(
         assert secret not in text, secret
     assert b"REF-P-1" in blob  # the shareable referral is there
     with pytest.raises(InputError, match="needs a justification"):
-        _export(store, tmp_path, tmp_path / "refused", include_conditional=True)
+        _export(store, tmp_path, tmp_path / "refused", include_conditional=True, justification=None)
     assert not (tmp_path / "refused" / "manifest.json").exists()
+    with pytest.raises(InputError, match="needs a recipient"):
+        _export(store, tmp_path, tmp_path / "nobody", recipients=[" "])
+    assert not (tmp_path / "nobody").exists()
+    disclosed = [e for e in audit_log(tmp_path).entries() if e.action == Action.DISCLOSURE]
+    assert len(disclosed) == 1  # only the export that happened
+    with pytest.raises(InputError, match="needs a justification"):  # the package's own rule
+        assemble(store, run_of(), CLUSTER_ID, include_conditional=True, exported_by="J Smith")
     out = tmp_path / "included"
     manifest = _export(
         store,
@@ -130,7 +151,9 @@ def test_the_package_zips_for_download(store: GraphStore, tmp_path: Path) -> Non
     seed(store)
     out = tmp_path / "package"
     save_run(run_of(), tmp_path)
-    manifest = export(store, tmp_path, CLUSTER_ID, out, exported_by="J Smith")
+    manifest = export(
+        store, tmp_path, CLUSTER_ID, out, exported_by="J Smith", justification=WHY, recipients=TO
+    )
     with zipfile.ZipFile(io.BytesIO(zip_package(out, manifest))) as archive:
         assert set(archive.namelist()) == EXPECTED | {"manifest.json"}
 
@@ -140,7 +163,23 @@ def test_an_unknown_cluster_or_missing_run_is_one_clear_error(
 ) -> None:
     seed(store)
     with pytest.raises(InputError, match="No analysis run saved"):
-        export(store, tmp_path / "empty", CLUSTER_ID, tmp_path / "x", exported_by="J Smith")
+        export(
+            store,
+            tmp_path / "empty",
+            CLUSTER_ID,
+            tmp_path / "x",
+            exported_by="J Smith",
+            justification=WHY,
+            recipients=TO,
+        )
     save_run(run_of(), tmp_path)
     with pytest.raises(InputError, match="C-99999"):
-        export(store, tmp_path, "C-99999", tmp_path / "x", exported_by="J Smith")
+        export(
+            store,
+            tmp_path,
+            "C-99999",
+            tmp_path / "x",
+            exported_by="J Smith",
+            justification=WHY,
+            recipients=TO,
+        )
