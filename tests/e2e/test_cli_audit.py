@@ -5,24 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from ocgmap_cli import ocgmap_env
+from ocgmap_cli import OCGMAP, ocgmap_env
+from tiny_sources import DETECTIONS
 
 pytestmark = pytest.mark.e2e
-
-OCGMAP = shutil.which("ocgmap") or str(Path(sys.executable).parent / "ocgmap")
-
-DETECTIONS = (
-    "detection_ref,detected_at,location_type,port_locode,vrm,driver_name,driver_dob,"
-    "driver_phone,entrants_count,reporting_agency\n"
-    "D-1,2025-03-01T02:14:00,PORT,GBDVR,ZZ01 AAA,Jan Testowy,1980-01-02,07700 900001,4,"
-    "Border Force\n"
-    "D-2,2025-04-01T02:14:00,PORT,GBDVR,ZZ01 AAA,Jan Testowy,1980-01-02,07700 900002,3,"
-    "Border Force\n"
-)
 
 
 def run(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Progress
+from tiny_sources import DETECTIONS
 
 from loaders.pipeline import run
 from ocgmap.analysis.runs import latest_run
@@ -16,14 +17,6 @@ from ocgmap.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.e2e
 
-DETECTIONS = (
-    "detection_ref,detected_at,location_type,port_locode,vrm,driver_name,driver_dob,"
-    "driver_phone,entrants_count,reporting_agency\n"
-    "D-1,2025-03-01T02:14:00,PORT,GBDVR,ZZ01 AAA,Jan Testowy,1980-01-02,07700 900001,4,"
-    "Border Force\n"
-    "D-2,2025-04-01T02:14:00,PORT,GBDVR,ZZ01 AAA,Jan Testowy,1980-01-02,07700 900002,3,"
-    "Border Force\n"
-)
 #: Row 3 breaks the contract: a call cannot last a negative time.
 CALLS = (
     "call_id,from_number,to_number,started_at,duration_s\n"

@@ -12,6 +12,7 @@ import pytest
 from evidence_world import FIRM, LORRY, PHONE_A, seed
 from overview_world import seed as seed_overview
 from streamlit.testing.v1 import AppTest
+from tiny_sources import DETECTIONS
 
 from ocgmap.analysis.results import (
     AnalysisParams,
@@ -30,15 +31,6 @@ from ocgmap.store.embedded import EmbeddedStore
 from ocgmap.store.neo4j import Neo4jStore
 
 pytestmark = pytest.mark.e2e
-
-DETECTIONS = (
-    "detection_ref,detected_at,location_type,port_locode,vrm,driver_name,driver_dob,"
-    "driver_phone,entrants_count,reporting_agency\n"
-    "D-1,2025-03-01T02:14:00,PORT,GBDVR,ZZ01 AAA,Jan Testowy,1980-01-02,07700 900001,4,"
-    "Border Force\n"
-    "D-2,2025-04-01T02:14:00,PORT,GBDVR,ZZ01 AAA,Jan Testowy,1980-01-02,07700 900002,3,"
-    "Border Force\n"
-)
 
 CLUSTER = ClusterResult(
     cluster_id="C-00001",
