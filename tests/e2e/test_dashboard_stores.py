@@ -25,6 +25,7 @@ from ocgmap.analysis.results import (
 from ocgmap.analysis.runs import latest_run, save_run
 from ocgmap.audit import Action, audit_log
 from ocgmap.dashboard import app_path
+from ocgmap.review import Decision, ReviewDecision, record_review
 from ocgmap.schema.labels import Label
 from ocgmap.store import GraphStore
 from ocgmap.store.embedded import EmbeddedStore
@@ -61,21 +62,23 @@ def _use(store: GraphStore, home: Path, monkeypatch: pytest.MonkeyPatch) -> None
         )
 
 
+RUN = AnalysisRun(
+    run_id="R-20261128T120000-00000001",
+    generated_at=dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC),
+    ocgmap_version="test",
+    store="test",
+    params=AnalysisParams(),
+    data_hash="0" * 64,
+    summary=RunSummary(scored=1, challenged=1),
+    clusters=[CLUSTER],
+)
+
+
 @pytest.fixture
 def app(store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     seed(store)
     home = tmp_path  # the embedded store fixture keeps its graph in tmp_path/graph.json
-    run = AnalysisRun(
-        run_id="R-20261128T120000-00000001",
-        generated_at=dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC),
-        ocgmap_version="test",
-        store="neo4j" if isinstance(store, Neo4jStore) else "embedded",
-        params=AnalysisParams(),
-        data_hash="0" * 64,
-        summary=RunSummary(scored=1, challenged=1),
-        clusters=[CLUSTER],
-    )
-    save_run(run, home)
+    save_run(RUN, home)
     _use(store, home, monkeypatch)
     return AppTest.from_file(app_path(), default_timeout=60)
 
@@ -83,6 +86,26 @@ def app(store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> A
 def _table(app: AppTest, column: str) -> list[object]:
     [frame] = [d.value for d in app.dataframe if column in d.value.columns]
     return list(frame[column])
+
+
+def test_challenge_list_with_reviews_from_the_store(app: AppTest, store: GraphStore) -> None:
+    store.write_results(RUN)
+    record_review(
+        store,
+        ReviewDecision(
+            cluster_id="C-00001",
+            decision=Decision.ACCEPT,
+            proposed_band="2B",
+            user="J Smith",
+            decided_at=dt.datetime(2026, 12, 3, 9, tzinfo=dt.UTC),
+        ),
+    )
+    app.run()
+    assert not app.exception and not app.error
+    assert app.title[0].value == "Challenge list"
+    table = app.dataframe[0].value
+    assert list(table["cluster"]) == ["C-00001"]
+    assert list(table["review"]) == ["reviewed 03/12/2026 by J Smith: accepted, proposed 2B"]
 
 
 def test_cluster_page_draws_the_network_and_lists_timeline_and_intelligence(app: AppTest) -> None:
