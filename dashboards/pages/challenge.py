@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards.components.clusters import no_run_yet
 from dashboards.data import load_results, load_reviews
-from ocgmap.analysis.challenge import select
+from ocgmap.analysis.challenge import choices, select
 from ocgmap.analysis.show import cluster_rows
 from ocgmap.errors import OcgmapError
 from ocgmap.review import add_review_column
@@ -35,18 +35,13 @@ def main() -> None:
     text = bottom.text_input(
         "member or cluster", key="find", placeholder="VRM, name, phone, company number, C-00012"
     )
+    offered = choices(run.clusters)
     left, right = st.columns(2)
-    bands = sorted({c.recommended_band for c in run.clusters})
-    recommended = left.multiselect("recommended band", bands, key="recommended")
-    currents = sorted({c.current_band or "not mapped" for c in run.clusters})
-    current = right.multiselect("current band", currents, key="current")
+    recommended = left.multiselect("recommended band", offered.recommended, key="recommended")
+    current = right.multiselect("current band", offered.current, key="current")
     left, middle, right = st.columns(3)
-    agencies = left.multiselect(
-        "force or agency", sorted({a for c in run.clusters for a in c.agencies}), key="agencies"
-    )
-    ports = middle.multiselect(
-        "port", sorted({p for c in run.clusters for p in c.ports}), key="ports"
-    )
+    agencies = left.multiselect("force or agency", offered.agencies, key="agencies")
+    ports = middle.multiselect("port", offered.ports, key="ports")
     window = right.date_input("active between", value=[], key="window", format="DD/MM/YYYY")
     clusters = select(
         run.clusters,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ocgmap.analysis.results import ClusterResult
 from ocgmap.schema import BandScheme
 
-__all__ = ["Decision", "decide", "select"]
+__all__ = ["Choices", "Decision", "choices", "decide", "select"]
 
 
 @dataclass(frozen=True)
@@ -168,6 +168,33 @@ def select(
             continue
         out.append(cluster)
     return sorted(out, key=lambda c: c.rank)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values each filter of :func:`select` can take in a set of clusters, sorted."""
+
+    recommended: list[str]
+    current: list[str]
+    agencies: list[str]
+    ports: list[str]
+
+
+def choices(clusters: Iterable[ClusterResult]) -> Choices:
+    """What the challenge list's filters offer for these clusters.
+
+    >>> a = ClusterResult(cluster_id="C-1", rank=1, score=0.5, recommended_band="2A",
+    ...     challenge=True, ports=["GBDVR"], agencies=["NCA"])
+    >>> choices([a]).current, choices([a]).ports
+    (['not mapped'], ['GBDVR'])
+    """
+    found = list(clusters)
+    return Choices(
+        recommended=sorted({c.recommended_band for c in found}),
+        current=sorted({c.current_band or "not mapped" for c in found}),
+        agencies=sorted({a for c in found for a in c.agencies}),
+        ports=sorted({p for c in found for p in c.ports}),
+    )
 
 
 def _active(cluster: ClusterResult, start: dt.date, end: dt.date) -> bool:

@@ -10,6 +10,7 @@ last run.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import itertools
@@ -19,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import networkx as nx
 
@@ -51,6 +52,9 @@ from ocgmap.schema import BandScheme, load_schema
 from ocgmap.store.base import GraphStore
 
 __all__ = ["Progress", "analyse", "analyse_graph", "data_hash"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 #: Called with a step name and how much of it was done since the last call.
 Progress = Callable[[str, int], None]
@@ -359,11 +363,29 @@ def _scorer(
     return scorer, params.model_copy(update={"labels": len(picked)})
 
 
+def _gc_frozen(func: Callable[P, R]) -> Callable[P, R]:
+    """Run ``func`` with the garbage collector frozen.
+
+    The input graph is millions of long-lived objects that collections need not walk.
+    """
+
+    @functools.wraps(func)
+    def frozen(*args: P.args, **kwargs: P.kwargs) -> R:
+        gc.freeze()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            gc.unfreeze()
+
+    return frozen
+
+
 def _rank_key(result: ClusterResult) -> tuple[bool, float, str]:
     """Challenged clusters first, then by score, then by id."""
     return (not result.challenge, -result.score, result.cluster_id)
 
 
+@_gc_frozen
 def analyse_graph(
     typed: nx.MultiDiGraph,
     params: AnalysisParams | None = None,
@@ -398,31 +420,6 @@ def analyse_graph(
     -------
     AnalysisRun
     """
-    gc.freeze()  # the input is millions of long-lived objects: collections need not walk them
-    try:
-        return _analyse_graph(
-            typed,
-            params,
-            weights=weights,
-            scheme=scheme,
-            store_name=store_name,
-            progress=progress,
-            jobs=jobs,
-        )
-    finally:
-        gc.unfreeze()
-
-
-def _analyse_graph(
-    typed: nx.MultiDiGraph,
-    params: AnalysisParams | None = None,
-    *,
-    weights: Weights | None = None,
-    scheme: BandScheme | None = None,
-    store_name: str = "graph",
-    progress: Progress | None = None,
-    jobs: int = 1,
-) -> AnalysisRun:
     params = params or AnalysisParams()
     weights = weights or load_weights(params.weights_file)
     scheme = scheme or band_scheme()

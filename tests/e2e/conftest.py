@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from dashboard_env import point_dashboard_at
 from ocgmap_cli import OCGMAP, ocgmap_env
 from streamlit.testing.v1 import AppTest
 
@@ -103,10 +104,7 @@ def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
         clusters=CLUSTERS,
     )
     save_run(run, home)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-    monkeypatch.delenv("OCGMAP_STORE", raising=False)
-    monkeypatch.setenv("OCGMAP_HOME", str(home))
+    point_dashboard_at(monkeypatch, home, cwd=tmp_path)
     return AppTest.from_file(app_path(), default_timeout=60)
 
 

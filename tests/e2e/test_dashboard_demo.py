@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from dashboard_env import point_dashboard_at
 from streamlit.testing.v1 import AppTest
 
 from ocgmap.analysis.runs import latest_run
@@ -31,10 +32,7 @@ def app(
 ) -> AppTest:
     home, done = demo
     assert done.returncode == 0, done.stderr
-    for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "OCGMAP_STORE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("OCGMAP_HOME", str(home))
-    monkeypatch.chdir(tmp_path)
+    point_dashboard_at(monkeypatch, home, cwd=tmp_path)
     return AppTest.from_file(app_path(), default_timeout=120)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import export_world
 import pytest
+from dashboard_env import point_dashboard_at
 from evidence_world import FIRM, LORRY, PHONE_A, seed
 from overview_world import seed as seed_overview
 from streamlit.testing.v1 import AppTest
@@ -46,22 +46,6 @@ CLUSTER = ClusterResult(
 )
 
 
-def _use(store: GraphStore, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the dashboard's settings at ``store`` (its embedded file lives in ``home``)."""
-    for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "OCGMAP_STORE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("OCGMAP_HOME", str(home))
-    monkeypatch.chdir(home)
-    if isinstance(store, Neo4jStore):
-        uri = os.environ["OCGMAP_TEST_NEO4J_URI"]  # set, or the store fixture stopped the test
-        monkeypatch.setenv("OCGMAP_STORE", "neo4j")
-        monkeypatch.setenv("NEO4J_URI", uri)
-        monkeypatch.setenv("NEO4J_USER", os.environ.get("OCGMAP_TEST_NEO4J_USER", "neo4j"))
-        monkeypatch.setenv(
-            "NEO4J_PASSWORD", os.environ.get("OCGMAP_TEST_NEO4J_PASSWORD", "ocgmap-local")
-        )
-
-
 RUN = AnalysisRun(
     run_id="R-20261128T120000-00000001",
     generated_at=dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC),
@@ -79,7 +63,7 @@ def app(store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> A
     seed(store)
     home = tmp_path  # the embedded store fixture keeps its graph in tmp_path/graph.json
     save_run(RUN, home)
-    _use(store, home, monkeypatch)
+    point_dashboard_at(monkeypatch, home, store)
     return AppTest.from_file(app_path(), default_timeout=60)
 
 
@@ -146,7 +130,7 @@ def test_overview_counts_and_compliance(
     store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seed_overview(store)
-    _use(store, tmp_path, monkeypatch)
+    point_dashboard_at(monkeypatch, tmp_path, store)
     app = AppTest.from_file(app_path(), default_timeout=60)
     app.switch_page("pages/overview.py").run()
     assert not app.exception and not app.error
@@ -162,7 +146,7 @@ def test_data_page_loads_a_folder_and_runs_the_analysis(
     folder = tmp_path / "exports"
     folder.mkdir()
     (folder / "detections.csv").write_text(DETECTIONS, encoding="utf-8")
-    _use(store, tmp_path, monkeypatch)
+    point_dashboard_at(monkeypatch, tmp_path, store)
     app = AppTest.from_file(app_path(), default_timeout=60)
     app.switch_page("pages/data.py").run()
     app.radio(key="data_where").set_value("Folder on the server").run()
@@ -185,7 +169,7 @@ def test_cluster_page_exports_the_target_package(
 ) -> None:
     export_world.seed(store)
     save_run(export_world.run_of(), tmp_path)
-    _use(store, tmp_path, monkeypatch)
+    point_dashboard_at(monkeypatch, tmp_path, store)
     monkeypatch.setenv("OCGMAP_USER", "J Smith")
     app = AppTest.from_file(app_path(), default_timeout=120)
     app.switch_page("pages/cluster.py").run()
