@@ -1,10 +1,22 @@
-"""ocgmap dashboard entry point: frames the app and routes to its pages."""
+"""ocgmap dashboard entry point: signs the user in, frames the app and routes to its pages."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboards.components.access import account, sign_in
+from dashboards.data import copy_audit
+from ocgmap.access import Permission
+
 st.set_page_config(page_title="ocgmap", layout="wide")
+user = sign_in()  # stops here with the sign-in form until someone has signed in
+account(user)
+data = [
+    st.Page("pages/data.py", title="Data", icon=":material/upload:"),
+    st.Page("pages/status.py", title="Store", icon=":material/database:"),
+]
+if user.may(Permission.READ_AUDIT):
+    data.append(st.Page("pages/audit.py", title="Audit log", icon=":material/policy:"))
 navigation = st.navigation(
     {
         "Review": [
@@ -15,10 +27,10 @@ navigation = st.navigation(
         "Picture": [
             st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:"),
         ],
-        "Data": [
-            st.Page("pages/data.py", title="Data", icon=":material/upload:"),
-            st.Page("pages/status.py", title="Store", icon=":material/database:"),
-        ],
+        "Data": data,
     }
 )
 navigation.run()
+copied = copy_audit()  # the page's audit entries, also into Neo4j when it is the store
+if copied is not None and not copied.ok:
+    st.sidebar.error(f"Audit log: {copied.message}. Tell a supervisor: ocgmap audit verify.")

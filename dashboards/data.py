@@ -14,6 +14,7 @@ from loaders.reports import quarantined_rows
 from ocgmap.analysis.results import AnalysisRun
 from ocgmap.analysis.runs import latest_run
 from ocgmap.audit import audit_log
+from ocgmap.audit_copy import CopyCheck, copy_new
 from ocgmap.config import Settings
 from ocgmap.evidence import around
 from ocgmap.export.manifest import Manifest
@@ -62,6 +63,13 @@ def get_store() -> GraphStore:
 @st.cache_resource
 def _store(kind: str, uri: str | None, user: str, database: str, home: str) -> GraphStore:
     return open_store(Settings())  # the arguments only key the cache (no password in it)
+
+
+def copy_audit() -> CopyCheck | None:
+    """Copy new audit entries to the Neo4j copy when Neo4j is the store (never cached)."""
+    if Settings().store_kind != "neo4j":
+        return None
+    return copy_new(audit_log(Settings()), get_store())
 
 
 def load_counts() -> Counts:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from loaders.sources import sources
 from ocgmap.errors import InputError
 
-__all__ = ["ColumnMapping", "load_mapping"]
+__all__ = ["MAPPING_MAX_BYTES", "ColumnMapping", "load_mapping"]
+
+#: Largest mapping file read, in bytes.
+MAPPING_MAX_BYTES = 1 << 20
+
+#: What a constant may be: one cell's worth of value, not a structure.
+Constant = str | int | float | bool | dt.datetime | dt.date | None
 
 
 class ColumnMapping(BaseModel):
@@ -29,7 +37,14 @@ class ColumnMapping(BaseModel):
 
     source: str
     columns: dict[str, str] = Field(default_factory=dict)
-    constants: dict[str, Any] = Field(default_factory=dict)
+    constants: dict[str, Constant] = Field(default_factory=dict)
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: str) -> str:
+        if value not in sources():
+            raise ValueError(f"must be one of {sorted(sources())}, not {value[:60]!r}")
+        return value
 
     def apply(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Return the record with mapped column names and constants filled in where empty."""
@@ -44,21 +59,29 @@ class ColumnMapping(BaseModel):
 def load_mapping(path: Path) -> ColumnMapping:
     """Read and validate a mapping file.
 
+    The YAML is read with ``yaml.safe_load`` (no Python objects), from a file of at most
+    :data:`MAPPING_MAX_BYTES`; constants must be single values.
+
     Raises
     ------
     InputError
-        The file cannot be read or is not a valid mapping.
+        The file cannot be read, is too large, is not UTF-8 YAML, or is not a valid mapping.
     """
     try:
+        if path.stat().st_size > MAPPING_MAX_BYTES:
+            raise InputError(f"The mapping file {path} is over 1 MB: it cannot be a mapping.")
         data = yaml.safe_load(path.read_text("utf-8"))
         return ColumnMapping.model_validate(data)
     except OSError as exc:
         raise InputError(f"Cannot read the mapping file {path}: {exc.strerror}.") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"The mapping file {path} is not valid YAML: {exc}.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"The mapping file {path} is not UTF-8 text: save it as UTF-8.") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise InputError(f"The mapping file {path} is not valid YAML: {reason}.") from None
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where = ".".join(str(p) for p in first["loc"]) or "the file"
         raise InputError(
             f"The mapping file {path} is not valid: {where}: {first['msg']}."
         ) from None

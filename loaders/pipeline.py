@@ -27,8 +27,10 @@ from loaders.quarantine import JsonLines, Quarantine
 from loaders.read import Record, file_digest, read_records
 from loaders.sources import discover
 from ocgmap.audit import Action, audit_log, current_user
+from ocgmap.config import Settings
 from ocgmap.errors import InputError
 from ocgmap.resolve import HaulierIndex
+from ocgmap.retention import review_date
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import EdgeRow, NodeRow, SourceRef
 from ocgmap.store import GraphFilter, GraphStore
@@ -54,10 +56,15 @@ class FileReport(BaseModel):
 
 
 class LoadReport(BaseModel):
-    """What one run of the loader did (written to ``loads/<load id>/report.json``)."""
+    """What one run of the loader did (written to ``loads/<load id>/report.json``).
+
+    ``review_due`` is the day its facts are due for review (:mod:`ocgmap.retention`); reports
+    written before review dates existed have none, and readers compute it from ``started_at``.
+    """
 
     load_id: str
     started_at: dt.datetime
+    review_due: dt.date | None = None
     finished_at: dt.datetime | None = None
     store: str
     files: list[FileReport] = Field(default_factory=list)
@@ -219,6 +226,7 @@ def run(
     batch_rows: int = 5000,
     commit_rows: int = 50_000,
     user: str | None = None,
+    retention_years: int | None = None,
 ) -> LoadReport:
     """Load files or folders into a store and return (and write) the load report.
 
@@ -240,6 +248,9 @@ def run(
         Input records per write batch, and per group that is kept or lost together.
     user : str, optional
         Who loads, for the audit log (default: ``OCGMAP_USER`` or the login name).
+    retention_years : int, optional
+        Years from the start to the report's ``review_due`` (default:
+        ``OCGMAP_RETENTION_YEARS``, 6).
 
     Notes
     -----
@@ -247,7 +258,13 @@ def run(
     (:mod:`ocgmap.audit`), also when it stops part-way.
     """
     started = dt.datetime.now(dt.UTC)
-    report = LoadReport(load_id=new_load_id(started), started_at=started, store=store.name)
+    years = Settings().ocgmap_retention_years if retention_years is None else retention_years
+    report = LoadReport(
+        load_id=new_load_id(started),
+        started_at=started,
+        review_due=review_date(started.date(), years),
+        store=store.name,
+    )
     files, ignored = discover(list(paths), source)
     report.ignored = [str(p) for p in ignored]
     if mapping is not None:

@@ -14,17 +14,45 @@ import csv
 import hashlib
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from pathlib import Path, PurePosixPath
+from typing import IO, Any, Literal
+from xml.etree.ElementTree import ParseError
 
+from ocgmap.config import Settings
 from ocgmap.errors import InputError
 
-__all__ = ["Record", "file_digest", "read_records"]
+__all__ = ["XLSX_MAX_RATIO", "Record", "check_xlsx", "file_digest", "read_records"]
 
 csv.field_size_limit(10_000_000)
 _CHUNK = 1 << 20
+_MB = 1 << 20
+
+#: Highest compression ratio allowed for a workbook part of over 1 MB once unzipped. Real
+#: sheets compress 5 to 30 times; zip bombs near deflate's limit of about 1000.
+XLSX_MAX_RATIO = 200
+#: Parts every OOXML workbook has.
+_OOXML_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+#: Where a workbook keeps its links to other workbooks.
+_EXTERNAL_LINKS = "xl/externalLinks/"
+#: The signature of an OLE file: an old .xls, or an .xlsx saved with a password.
+_OLE = bytes.fromhex("d0cf11e0a1b11ae1")
+#: What openpyxl or zipfile raise on a damaged or hostile workbook (defusedxml's refusals
+#: are ValueErrors).
+_DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    KeyError,
+    IndexError,
+    EOFError,
+    OSError,
+    ValueError,
+    TypeError,
+    AttributeError,
+)
 
 
 @dataclass
@@ -106,13 +134,105 @@ def _table_rows(path: Path, header: list[str], rows: Iterator[Any]) -> Iterator[
         yield Record(number, {h: c for h, c in zip(header, cells, strict=False) if h})
 
 
+def _unsafe_part(name: str) -> bool:
+    """Whether a zip member's name could reach outside the folder it is unzipped into."""
+    if "\\" in name or name.startswith("/") or ":" in name.split("/", 1)[0]:
+        return True
+    return ".." in PurePosixPath(name).parts
+
+
+def _check_parts(name: str, parts: list[zipfile.ZipInfo], max_bytes: int) -> None:
+    names = {p.filename for p in parts}
+    missing = [p for p in _OOXML_PARTS if p not in names]
+    if missing:
+        raise InputError(
+            f"{name} is not an XLSX workbook (it has no {missing[0]}): save it from Excel "
+            "as an Excel Workbook (.xlsx)."
+        )
+    for part in parts:
+        if _unsafe_part(part.filename):
+            raise InputError(f"{name} holds a part with an unsafe name {part.filename!r}.")
+        if part.filename.startswith(_EXTERNAL_LINKS):
+            raise InputError(
+                f"{name} links to other workbooks ({part.filename}): break the links "
+                "(Excel: Data > Edit Links > Break Link), save it and load it again."
+            )
+        if part.file_size > _MB and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1):
+            raise InputError(
+                f"{name} is refused as a possible zip bomb: its part {part.filename} unzips "
+                f"to {part.file_size // max(part.compress_size, 1):,} times its size."
+            )
+    total = sum(p.file_size for p in parts)
+    if total > max_bytes:
+        raise InputError(
+            f"{name} unzips to {total / _MB:,.0f} MB, more than the {max_bytes / _MB:,.0f} MB "
+            "allowed (OCGMAP_XLSX_MAX_MB): split it, or save it as CSV."
+        )
+
+
+def check_xlsx(source: Path | IO[bytes], name: str, max_bytes: int | None = None) -> None:
+    """Check a workbook before it is parsed: OOXML parts, no external links, no zip bomb.
+
+    Reads only the zip's directory (the sizes it declares; :mod:`zipfile` never returns
+    more than a member declares, so the check holds while the parts are read).
+
+    Parameters
+    ----------
+    source : pathlib.Path or binary file
+        The workbook.
+    name : str
+        The file's name, for messages.
+    max_bytes : int, optional
+        Largest total unzipped size (default ``OCGMAP_XLSX_MAX_MB``).
+
+    Raises
+    ------
+    InputError
+        The file is not an XLSX zip, a part has an unsafe name, the workbook links to other
+        workbooks, a part is compressed suspiciously well, or it unzips too large.
+
+    Examples
+    --------
+    >>> import io
+    >>> check_xlsx(io.BytesIO(b"name,vrm"), "detections.xlsx")
+    Traceback (most recent call last):
+    ...
+    ocgmap.errors.InputError: detections.xlsx is not a readable XLSX workbook (not a zip file).
+    """
+    limit = max_bytes if max_bytes is not None else Settings().ocgmap_xlsx_max_mb * _MB
+    try:
+        with zipfile.ZipFile(source) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise InputError(f"{name} is not a readable XLSX workbook ({_not_zip(source)}).") from None
+    _check_parts(name, parts, limit)
+
+
+def _not_zip(source: Path | IO[bytes]) -> str:
+    """Why a file that should be an XLSX zip is not one, as a person would put it."""
+    try:
+        if isinstance(source, Path):
+            with source.open("rb") as fh:
+                head = fh.read(len(_OLE))
+        else:
+            source.seek(0)
+            head = source.read(len(_OLE))
+    except OSError:
+        return "cannot be read"
+    if head == _OLE:
+        return "an old .xls, or protected by a password: save it as .xlsx without one"
+    return "not a zip file"
+
+
 def _xlsx(path: Path) -> Iterator[Record]:
+    """The first sheet's rows: cached cell values, as openpyxl never evaluates formulas."""
     from openpyxl import load_workbook
 
+    check_xlsx(path, path.name)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(f"{path.name} is not a readable XLSX workbook ({exc}).") from None
+        book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except _DAMAGED as exc:
+        raise InputError(f"{path.name} is not a readable XLSX workbook ({_why(exc)}).") from None
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
         try:
@@ -120,10 +240,22 @@ def _xlsx(path: Path) -> Iterator[Record]:
         except StopIteration:
             raise InputError(f"{path.name} has an empty first sheet.") from None
         yield from _table_rows(path, header, rows)
-    except (zipfile.BadZipFile, KeyError, EOFError) as exc:
-        raise InputError(f"{path.name} is truncated or damaged ({exc}).") from None
+    except _DAMAGED as exc:
+        raise InputError(f"{path.name} is truncated or damaged ({_why(exc)}).") from None
     finally:
         book.close()
+
+
+def _why(exc: BaseException) -> str:
+    """Why openpyxl failed, on one line; defusedxml's refusals (maybe wrapped) say so."""
+    cause: BaseException | None = exc
+    for _ in range(10):  # a chain of causes is short; never follow a loop
+        if cause is None:
+            break
+        if type(cause).__module__.startswith("defusedxml"):
+            return f"its XML declares entities or a DTD, which ocgmap refuses to read: {cause}"
+        cause = cause.__cause__ or cause.__context__
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _jsonl(path: Path, kind: Literal["table", "records"]) -> Iterator[Record]:

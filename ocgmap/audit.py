@@ -42,6 +42,7 @@ __all__ = [
     "check_disclosure",
     "current_user",
     "entry_hash",
+    "select",
 ]
 
 #: The ``prev`` of the first entry.
@@ -143,6 +144,20 @@ class AuditEntry(BaseModel):
     def line(self) -> str:
         """The entry as one canonical JSON line (with its hash), without the newline."""
         return canonical_json(self.model_dump(mode="json"))
+
+    def row(self) -> dict[str, str | int]:
+        """The entry as a table row: one readable string per column of the auditor's CSV."""
+        return {
+            "seq": self.seq,
+            "at": self.at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "user": self.user,
+            "action": self.action.value,
+            "what": self.what,
+            "objects": "; ".join(self.objects),
+            "justification": self.justification or "",
+            "recipients": "; ".join(self.recipients),
+            "details": ", ".join(f"{k}={v}" for k, v in self.details.items()),
+        }
 
 
 class VerifyResult(BaseModel):
@@ -340,6 +355,56 @@ class AuditLog:
                 yield number, raw.removesuffix("\n")
 
 
+def select(
+    entries: Iterable[AuditEntry],
+    *,
+    users: Iterable[str] = (),
+    actions: Iterable[Action | str] = (),
+    text: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[AuditEntry]:
+    """The entries matching every filter given, newest first.
+
+    Parameters
+    ----------
+    entries : iterable of AuditEntry
+        The log, in order.
+    users, actions : iterable of str
+        Keep entries by one of these users, of one of these actions (empty: all).
+    text : str
+        Keep entries whose ``what``, objects, justification or recipients contain it
+        (ignoring case).
+    since, until : datetime.date, optional
+        Keep entries made on or after ``since`` and on or before ``until`` (UTC days).
+
+    Examples
+    --------
+    >>> e = AuditEntry.seal(seq=1, at=dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC), user="ana",
+    ...     action="consultation", what="cluster", objects=["C-00012"], prev=GENESIS)
+    >>> [x.seq for x in select([e], text="c-000")], select([e], users=["bob"])
+    ([1], [])
+    """
+    who = {u.casefold() for u in users}
+    kinds = {Action(a) for a in actions}
+    needle = text.strip().casefold()
+    kept = []
+    for e in entries:
+        if who and e.user.casefold() not in who:
+            continue
+        if kinds and e.action not in kinds:
+            continue
+        day = e.at.date()
+        if (since is not None and day < since) or (until is not None and day > until):
+            continue
+        if needle:
+            hay = " ".join([e.what, *e.objects, e.justification or "", *e.recipients])
+            if needle not in hay.casefold():
+                continue
+        kept.append(e)
+    return kept[::-1]
+
+
 def check_disclosure(justification: str | None, recipients: Iterable[str]) -> None:
     """Refuse a disclosure that could not be logged: it needs a justification and a recipient.
 
@@ -467,25 +532,27 @@ def _check_line(
 
 
 def _write_csv(path: Path, entries: Sequence[AuditEntry]) -> None:
+    """Write entries as CSV; text that a spreadsheet would run as a formula gets a ``'``."""
+    from ocgmap.export.cells import neutralise
+
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(_CSV_COLUMNS)
         for e in entries:
-            writer.writerow(
-                [
-                    e.seq,
-                    e.at.isoformat(),
-                    e.user,
-                    str(e.action),
-                    e.what,
-                    "; ".join(e.objects),
-                    e.justification or "",
-                    "; ".join(e.recipients),
-                    canonical_json(e.details),
-                    e.prev,
-                    e.hash,
-                ]
-            )
+            cells: list[object] = [
+                e.seq,
+                e.at.isoformat(),
+                e.user,
+                str(e.action),
+                e.what,
+                "; ".join(e.objects),
+                e.justification or "",
+                "; ".join(e.recipients),
+                canonical_json(e.details),
+                e.prev,
+                e.hash,
+            ]
+            writer.writerow([neutralise(c) if isinstance(c, str) else c for c in cells])
 
 
 def audit_path(home: Path) -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,6 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ocgmap import __version__
+from ocgmap.access import Permission, Role, Users, authorise
+from ocgmap.audit import Action, audit_log
 from ocgmap.config import Settings, StoreKind
 from ocgmap.errors import InputError, OcgmapError
 from ocgmap.progress import progress_bars
@@ -24,6 +27,8 @@ from ocgmap.store import GraphStore, open_store
 
 if TYPE_CHECKING:
     from loaders.pipeline import LoadReport
+    from ocgmap.audit import AuditLog
+    from ocgmap.audit_copy import CopyCheck
 
 __all__ = ["app", "main"]
 
@@ -38,10 +43,16 @@ db_app = typer.Typer(help="Create, inspect and empty the graph store.", no_args_
 app.add_typer(db_app, name="db")
 audit_app = typer.Typer(help="Verify and export the DPA 2018 s.62 audit log.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+review_app = typer.Typer(
+    help="Review dates of loads (retention, docs/retention.md).", no_args_is_help=True
+)
+app.add_typer(review_app, name="review")
+users_app = typer.Typer(help="Add, list and disable the users of ocgmap.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 console = Console()
 err = Console(stderr=True)
-_state = {"debug": False}
+_state: dict[str, str | bool | None] = {"debug": False, "user": None}
 
 StoreOption = Annotated[
     StoreKind | None,
@@ -62,13 +73,57 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user", help="Act as this ocgmap user (default: OCGMAP_USER, else the login name)."
+        ),
+    ] = None,
 ) -> None:
     """Map the organised crime groups behind organised immigration crime."""
     _state["debug"] = debug
+    _state["user"] = user
+
+
+def _acting(settings: Settings, user: str | None = None) -> str:
+    """Who runs this command: a command's own ``--user``, the global one, else the settings."""
+    for name in (user, _state["user"], settings.user):
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return "(unknown)"
+
+
+def _authorise(
+    settings: Settings,
+    *needs: Permission,
+    what: str,
+    objects: Iterable[str] = (),
+    user: str | None = None,
+) -> str:
+    """The acting user's name, once the role rules allow ``needs`` (else a logged refusal)."""
+    name = _acting(settings, user)
+    authorise(settings, name, *needs, what=what, objects=objects)
+    return name
 
 
 def _open(kind: StoreKind | None) -> GraphStore:
     return open_store(Settings(), kind=kind)
+
+
+def _close(graph: GraphStore) -> None:
+    """Copy new audit entries to Neo4j (when it is the store), then close the store."""
+    from ocgmap.audit_copy import copy_new
+
+    try:
+        check = copy_new(audit_log(Settings()), graph)
+        if check is not None and not check.ok:
+            err.print(
+                f"[yellow]warning:[/yellow] audit log: {check.message}; run ocgmap audit verify",
+                soft_wrap=True,
+                highlight=False,
+            )
+    finally:
+        graph.close()
 
 
 def _print_counts(counts: Counts) -> None:
@@ -88,12 +143,13 @@ def _print_counts(counts: Counts) -> None:
 @db_app.command("init")
 def db_init(store: StoreOption = None) -> None:
     """Create the store's constraints and indexes (safe to run again)."""
+    _authorise(Settings(), Permission.LOAD, what="db init")
     graph = _open(store)
     try:
         graph.ensure_schema()
         console.print(f"[green]ok[/green] {graph.name} store ready")
     finally:
-        graph.close()
+        _close(graph)
 
 
 @db_app.command("status")
@@ -106,7 +162,7 @@ def db_status(
     try:
         counts = graph.counts()
     finally:
-        graph.close()
+        _close(graph)
     if as_json:
         sys.stdout.write(json.dumps(counts.model_dump(), indent=2) + "\n")
     else:
@@ -121,12 +177,25 @@ def db_wipe(
     """Delete every node and relationship in the store."""
     if not yes:
         raise OcgmapError("db wipe deletes the whole graph: add --yes to confirm.")
+    settings = Settings()
+    who = _authorise(settings, Permission.ERASE, what="db wipe")
     graph = _open(store)
     try:
+        counts = graph.counts()
         graph.wipe()
+        audit_log(settings).append(
+            who,
+            Action.ERASURE,
+            "db wipe",
+            [graph.name],
+            details={
+                "nodes": sum(counts.nodes.values()),
+                "relationships": sum(counts.relationships.values()),
+            },
+        )
         console.print(f"[green]ok[/green] {graph.name} store emptied")
     finally:
-        graph.close()
+        _close(graph)
 
 
 @app.command("synth")
@@ -166,6 +235,7 @@ def load(
     from loaders.pipeline import run
 
     settings = Settings()
+    who = _authorise(settings, Permission.LOAD, what="load", objects=(p.name for p in paths))
     column_map = load_mapping(mapping) if mapping else None
     graph = _open(store)
     try:
@@ -177,10 +247,10 @@ def load(
                 source=source,
                 mapping=column_map,
                 progress=progress,
-                user=settings.user,
+                user=who,
             )
     finally:
-        graph.close()
+        _close(graph)
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
@@ -256,10 +326,11 @@ def analyse(
     from ocgmap.config import band_scheme
     from ocgmap.schema import load_bands
 
+    settings = Settings()
+    who = _authorise(settings, Permission.ANALYSE, what="analyse")
     if edges is not None:
         _analyse_edges(edges, out, as_json)
         return
-    settings = Settings()
     params = AnalysisParams(
         weights_file=str(weights) if weights else None,
         labels_file=str(labels) if labels else None,
@@ -278,9 +349,9 @@ def analyse(
                 progress=progress,
                 jobs=jobs,
             )
+        saved = save_run(run, settings.home, user=who)
     finally:
-        graph.close()
-    saved = save_run(run, settings.home, user=settings.user)
+        _close(graph)
     if out is not None:
         run.write(out)
     if as_json:
@@ -351,7 +422,11 @@ def demo(store: StoreOption = None) -> None:
     """Run the full demo on the steps ocgmap has so far (embedded store by default)."""
     from ocgmap.demo import run_demo
 
-    run_demo(Settings(), kind=store or "embedded", console=console)
+    settings = Settings()
+    who = _authorise(settings, Permission.LOAD, Permission.ANALYSE, Permission.EXPORT, what="demo")
+    run_demo(
+        settings.model_copy(update={"ocgmap_user": who}), kind=store or "embedded", console=console
+    )
 
 
 @app.command("export")
@@ -394,6 +469,8 @@ def export_cluster(
     if marking not in ("OFFICIAL", "OFFICIAL-SENSITIVE"):
         raise InputError(f"--marking must be OFFICIAL or OFFICIAL-SENSITIVE, got {marking!r}")
     settings = Settings()
+    needs = [Permission.EXPORT] + ([Permission.CONDITIONAL] if include_conditional else [])
+    who = _authorise(settings, *needs, what="export", objects=[cluster_id], user=user)
     graph = _open(store)
     try:
         with progress_bars("export") as progress:
@@ -407,11 +484,11 @@ def export_cluster(
                 include_conditional=include_conditional,
                 justification=justification,
                 recipients=recipients or (),
-                exported_by=user or settings.user,
+                exported_by=who,
                 progress=progress,
             )
     finally:
-        graph.close()
+        _close(graph)
     console.print(
         f"{manifest.marking}: target package of {manifest.cluster_id} (run {manifest.run_id}) "
         f"in {out}: {len(manifest.files)} files and manifest.json"
@@ -433,22 +510,46 @@ def export_cluster(
 @audit_app.command("verify")
 def audit_verify(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    store: StoreOption = None,
 ) -> None:
-    """Check the audit log's hash chain; exit 1 naming the first edited, removed or moved line."""
-    from ocgmap.audit import audit_log
-
-    log = audit_log(Settings())
+    """Check the audit log's hash chain (and its Neo4j copy); exit 1 naming the first bad line."""
+    settings = Settings()
+    _authorise(settings, Permission.READ_AUDIT, what="audit verify")
+    log = audit_log(settings)
     result = log.verify()
+    copy = _compare_copy(log, settings, store) if result.ok else None
     if as_json:
-        sys.stdout.write(json.dumps({**result.model_dump(), "path": str(log.path)}) + "\n")
+        data = {**result.model_dump(), "path": str(log.path)}
+        if copy is not None:
+            data["neo4j_copy"] = copy.model_dump()
+        sys.stdout.write(json.dumps(data) + "\n")
     elif result.ok:
         console.print(f"[green]ok[/green] {result.message} ({log.path})", highlight=False)
     else:
         err.print(
             f"[red]error:[/red] {result.message} ({log.path})", soft_wrap=True, highlight=False
         )
-    if not result.ok:
+    if copy is not None and not as_json:
+        if copy.ok:
+            console.print(f"[green]ok[/green] {copy.message}", highlight=False)
+        else:
+            err.print(f"[red]error:[/red] {copy.message}", soft_wrap=True, highlight=False)
+    if not result.ok or (copy is not None and not copy.ok):
         raise typer.Exit(1)
+
+
+def _compare_copy(log: AuditLog, settings: Settings, kind: StoreKind | None) -> CopyCheck | None:
+    """The file against its Neo4j copy, when Neo4j is the store (else ``None``)."""
+    from ocgmap.audit_copy import compare
+    from ocgmap.store.neo4j import Neo4jStore
+
+    if (kind or settings.store_kind) != "neo4j":
+        return None
+    graph = _open("neo4j")
+    try:
+        return compare(log, graph) if isinstance(graph, Neo4jStore) else None
+    finally:
+        graph.close()
 
 
 @audit_app.command("export")
@@ -456,15 +557,177 @@ def audit_export(
     out: Annotated[Path, typer.Option("--out", help="Folder to write audit.jsonl and audit.csv.")],
 ) -> None:
     """Copy the audit log for an auditor (JSONL and CSV), after verifying it."""
-    from ocgmap.audit import audit_log
-
-    log = audit_log(Settings())
+    settings = Settings()
+    who = _authorise(settings, Permission.READ_AUDIT, what="audit export")
+    log = audit_log(settings)
+    # logged first, so the auditor's copy holds the record of its own making
+    log.append(who, Action.CONSULTATION, "audit export", [str(out)])
     folder = log.export(out)
     console.print(
         f"[green]ok[/green] {len(log.entries())} entries verified and written to "
         f"{folder / 'audit.jsonl'} and {folder / 'audit.csv'}",
         highlight=False,
     )
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name (an email address works).")],
+    role: Annotated[Role, typer.Option("--role", help="What the user may do (docs/access.md).")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Add a user; the first user must be an admin, later ones are added by an admin."""
+    settings = Settings()
+    users = Users.of(settings)
+    if users.exists():
+        who = _authorise(settings, Permission.MANAGE_USERS, what="users add", objects=[name])
+    elif role is not Role.ADMIN:
+        raise InputError(
+            f"There are no users yet: add an admin first (ocgmap users add NAME --role admin), "
+            f"who then adds {name} as {role.value}."
+        )
+    else:
+        who = _acting(settings)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True)
+    user = users.add(name, role, password, by=who)
+    audit_log(settings).append(
+        who, Action.ALTERATION, "users add", [user.name], details={"role": user.role.value}
+    )
+    console.print(f"[green]ok[/green] {user.name} added as {user.role.value} ({users.path})")
+
+
+@users_app.command("list")
+def users_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the users with their roles, and whether each is disabled."""
+    settings = Settings()
+    users = Users.of(settings)
+    _authorise(settings, Permission.MANAGE_USERS, what="users list")
+    everyone = users.all()
+    if as_json:
+        rows = [u.model_dump(mode="json", exclude={"password_hash"}) for u in everyone]
+        sys.stdout.write(json.dumps(rows, indent=1) + "\n")
+        return
+    table = Table(title=f"ocgmap users ({users.path})")
+    for column in ("name", "role", "status", "added", "by"):
+        table.add_column(column)
+    for u in everyone:
+        table.add_row(
+            u.name,
+            u.role.value,
+            "disabled" if u.disabled else "enabled",
+            f"{u.created_at:%Y-%m-%d}",
+            u.created_by,
+        )
+    if not everyone:
+        table.caption = "no users yet: ocgmap users add NAME --role admin"
+    console.print(table)
+
+
+@users_app.command("disable")
+def users_disable(
+    name: Annotated[str, typer.Argument(help="The user to disable.")],
+) -> None:
+    """Disable a user: they can no longer sign in or act; their entry and history stay."""
+    settings = Settings()
+    users = Users.of(settings)
+    who = _authorise(settings, Permission.MANAGE_USERS, what="users disable", objects=[name])
+    target = users.get(name)
+    admins = [u for u in users.all() if u.role is Role.ADMIN and not u.disabled]
+    if target is not None and [u.name for u in admins] == [target.name]:
+        raise InputError(f"{target.name} is the last enabled admin: add another admin first.")
+    user = users.disable(name)
+    audit_log(settings).append(who, Action.ALTERATION, "users disable", [user.name])
+    console.print(f"[green]ok[/green] {user.name} disabled")
+
+
+@review_app.command("due")
+def review_due(
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every load with its review date, erased ones too.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the loads past their review date (OCGMAP_RETENTION_YEARS after they started)."""
+    from loaders.erasure import due_reviews, load_reviews
+
+    settings = Settings()
+    _authorise(settings, Permission.VIEW, what="review due")
+    home = settings.home
+    reviews = load_reviews(home) if show_all else due_reviews(home)
+    if as_json:
+        rows = [r.model_dump(mode="json") for r in reviews]
+        sys.stdout.write(json.dumps(rows, indent=1) + "\n")
+        return
+    table = Table(title="loads and review dates" if show_all else "loads past their review date")
+    for column in ["load id", "started", "review due", "files", "rows"]:
+        right = column in ("files", "rows")
+        table.add_column(column, justify="right" if right else "left", no_wrap=True)
+    if show_all:
+        table.add_column("status")
+    for r in reviews:
+        status = f"erased {r.erased_at:%Y-%m-%d}" if r.erased_at else "due" if r.due else ""
+        cells = [r.load_id, f"{r.started_at:%Y-%m-%d %H:%M}", f"{r.review_due}", str(r.files)]
+        table.add_row(*cells, f"{r.rows:,}", *([status] if show_all else []))
+    if not reviews:
+        table.caption = "no loads yet" if show_all else "no load is past its review date"
+    console.print(table)
+
+
+@app.command("erase")
+def erase(
+    load_id: Annotated[
+        str, typer.Option("--load", help="The load to erase (see ocgmap review due).")
+    ],
+    justification: Annotated[
+        str,
+        typer.Option("--justification", help="Why the load is erased (required, DPA 2018 s.62)."),
+    ],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Confirm: erase the facts only this load supports.")
+    ] = False,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Who erases (default: OCGMAP_USER or login).")
+    ] = None,
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Erase a load: the facts only its files support, its quarantine and uploads; log it."""
+    from loaders.erasure import erase_load, recorded_store
+
+    if not yes:
+        raise OcgmapError(
+            f"erase removes the facts only load {load_id} supports and deletes its files: "
+            "add --yes to confirm."
+        )
+    settings = Settings()
+    who = _authorise(settings, Permission.ERASE, what="erase", objects=[load_id], user=user)
+    graph = _open(store or recorded_store(settings.home, load_id))
+    try:
+        done = erase_load(graph, settings.home, load_id, justification=justification, user=who)
+    finally:
+        _close(graph)
+    if as_json:
+        sys.stdout.write(done.model_dump_json(indent=1) + "\n")
+        return
+    r = done.result
+    console.print(
+        f"[green]ok[/green] load {done.load_id} erased from the {done.store} store: "
+        f"{r.nodes_deleted:,} nodes and {r.relationships_deleted:,} relationships deleted; "
+        f"{r.nodes_trimmed:,} nodes and {r.relationships_trimmed:,} relationships kept on "
+        f"other sources; {done.deleted_files} files deleted; logged as an erasure",
+        highlight=False,
+    )
+    for file_id, loads in done.kept_file_ids.items():
+        console.print(f"file {file_id} kept: load {', '.join(loads)} also loaded it")
+    if done.repeat:
+        console.print("the load had been erased before: this run finished whatever was left")
 
 
 @app.command("dashboard")

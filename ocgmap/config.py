@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     ocgmap_store: StoreKind | None = None
     ocgmap_bands_file: Path | None = None
     ocgmap_user: str | None = None
+    #: Years from a load's start to its review date (docs/retention.md).
+    ocgmap_retention_years: int = Field(default=6, ge=0, le=100)
+    ocgmap_users_file: Path | None = None
+    ocgmap_login: Literal["password", "oidc"] = "password"
+    #: Largest uploaded source file, and largest upload of several files, in MB (docs/security.md).
+    ocgmap_upload_max_mb: int = Field(default=200, ge=1)
+    ocgmap_upload_total_mb: int = Field(default=1000, ge=1)
+    #: Largest XLSX workbook once unzipped, in MB: a guard against zip bombs.
+    ocgmap_xlsx_max_mb: int = Field(default=2048, ge=1)
 
     @property
     def store_kind(self) -> StoreKind:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards.components.access import sign_in
 from dashboards.data import export_cluster
+from ocgmap.access import Permission
 from ocgmap.analysis.results import ClusterResult
-from ocgmap.config import Settings
 from ocgmap.errors import OcgmapError
 from ocgmap.export.package import Marking
 from ocgmap.export.run import zip_package
@@ -26,13 +27,14 @@ def export_panel(cluster: ClusterResult, run_id: str) -> None:
     )
     left, right = st.columns(2)
     marking = left.selectbox("security marking", _MARKINGS, key="export_marking")
-    user = right.text_input("exported by", value=Settings().user, key="export_user")
+    exporter = sign_in()
+    right.text_input("exported by", value=exporter.name, disabled=True, key="export_user")
     recipients = st.text_input(
         "recipients (required; separate with commas)",
         key="export_recipients",
         help="Who receives the package: recorded in the audit log (DPA 2018 s.62).",
     )
-    conditional = st.checkbox(
+    conditional = exporter.may(Permission.CONDITIONAL) and st.checkbox(
         "include intelligence with handling conditions", key="export_conditional"
     )
     justification = st.text_area(
@@ -56,7 +58,7 @@ def export_panel(cluster: ClusterResult, run_id: str) -> None:
             marking,
             conditional,
             justification,
-            user,
+            exporter.name,
             recipients=[r for r in recipients.split(",") if r.strip()],
             progress=step,
         )

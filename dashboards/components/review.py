@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards.components.access import permits
 from dashboards.data import load_review_history, save_review
+from ocgmap.access import Permission
 from ocgmap.analysis.results import ClusterResult
-from ocgmap.config import Settings, band_scheme
+from ocgmap.config import band_scheme
 from ocgmap.errors import OcgmapError
 from ocgmap.review import Decision, describe, parse_review
 
@@ -28,6 +30,11 @@ def review_panel(cluster: ClusterResult, run_id: str) -> None:
     """The latest decision and history on ``cluster``, and a form to record a new one."""
     st.subheader("Review")
     summary = st.container()  # filled after the form, so a decision just recorded shows
+    reviewer = permits(Permission.REVIEW, doing="Recording a review decision")
+    if reviewer is None:
+        with summary:
+            _history(cluster.cluster_id)
+        return
     decision = st.radio(
         "decision",
         list(_CHOICES),
@@ -42,11 +49,11 @@ def review_panel(cluster: ClusterResult, run_id: str) -> None:
             at = codes.index(cluster.recommended_band) if cluster.recommended_band in codes else 0
             band = st.selectbox("proposed band", codes, index=at, key="review_band")
         reason = st.text_area(_REASON[decision], key="review_reason")
-        user = st.text_input("reviewer", value=Settings().user, key="review_user")
+        st.caption(f"Recorded as {reviewer.name} ({reviewer.role.value}).")
         submitted = st.form_submit_button("Record decision", key="review_submit")
     if submitted:
         fields = {"cluster_id": cluster.cluster_id, "decision": decision, "proposed_band": band}
-        _record({**fields, "reason": reason, "user": user, "run_id": run_id})
+        _record({**fields, "reason": reason, "user": reviewer.name, "run_id": run_id})
     with summary:
         _history(cluster.cluster_id)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards.components.access import consulted, sign_in
 from dashboards.components.clusters import no_run_yet
 from dashboards.data import load_results, load_reviews
 from ocgmap.analysis.challenge import choices, select
@@ -14,6 +15,7 @@ from ocgmap.review import add_review_column
 
 def main() -> None:
     """Filters, the ranked table, and a way into each cluster."""
+    sign_in()
     st.title("Challenge list")
     try:
         run = load_results()
@@ -35,6 +37,8 @@ def main() -> None:
     text = bottom.text_input(
         "member or cluster", key="find", placeholder="VRM, name, phone, company number, C-00012"
     )
+    if text.strip():
+        consulted("search", [text.strip()], details={"page": "challenge list"})
     offered = choices(run.clusters)
     left, right = st.columns(2)
     recommended = left.multiselect("recommended band", offered.recommended, key="recommended")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards.components.access import consulted, permits, sign_in
 from dashboards.components.clusters import band_badges, latest_run_or_explain, reasons_list
 from dashboards.components.export import export_panel
 from dashboards.components.network import network, node_details
 from dashboards.components.review import review_panel
 from dashboards.data import load_around
+from ocgmap.access import Permission
 from ocgmap.analysis.results import AnalysisRun, ClusterResult
-from ocgmap.evidence import intelligence, timeline
+from ocgmap.evidence import GradedIntelligence, intelligence, timeline
+from ocgmap.handling import conditional_view, handling_decision
 from ocgmap.network import network_view
+from ocgmap.schema.models import Subgraph
 
 #: Most nodes read around a cluster's members, and most drawn.
 READ_LIMIT = 3000
@@ -65,9 +69,28 @@ def _members(cluster: ClusterResult) -> None:
         st.switch_page("pages/explore.py")
 
 
-def _network(cluster: ClusterResult) -> None:
+def _around(cluster: ClusterResult) -> Subgraph:
+    """What lies around the members, less conditional intelligence until the user said why."""
     refs = tuple((m.label, m.key) for m in cluster.members)
     around = load_around(refs, READ_LIMIT)
+    if isinstance(st.session_state.get(_why_key(cluster)), str):
+        return around
+    visible, held = conditional_view(around)
+    if held:
+        st.caption(
+            f"{held} referral(s) with handling conditions, and what is known only from them, "
+            "are left out: see the Intelligence tab."
+        )
+    return visible
+
+
+def _why_key(cluster: ClusterResult) -> str:
+    return f"intel_why_{cluster.cluster_id}"
+
+
+def _network(cluster: ClusterResult) -> None:
+    refs = tuple((m.label, m.key) for m in cluster.members)
+    around = _around(cluster)
     focus = [f"{label}:{key}" for label, key in refs]
     top = max((p.score for p in cluster.key_players), default=0.0) or 1.0
     sizes = {f"{p.label}:{p.key}": p.score / top for p in cluster.key_players}
@@ -76,12 +99,13 @@ def _network(cluster: ClusterResult) -> None:
     view = network_view(around, sizes=sizes, focus=focus, limit=DRAW_LIMIT)
     clicked = network(view, key=f"net_{cluster.cluster_id}", sized_by="key-player score")
     if clicked:
+        consulted("entity", [clicked], details={"cluster": cluster.cluster_id})
         node_details(around, clicked)
 
 
 def _timeline(cluster: ClusterResult) -> None:
     refs = tuple((m.label, m.key) for m in cluster.members)
-    around = load_around(refs, READ_LIMIT)
+    around = _around(cluster)
     events = timeline(around, [f"{label}:{key}" for label, key in refs])
     if not events:
         st.caption("No dated detection, crossing, referral, call or ANPR read around the members.")
@@ -113,6 +137,60 @@ def _intelligence(cluster: ClusterResult) -> None:
     if not graded:
         st.caption("No referral concerns the members.")
         return
+    open_ = [g for g in graded if not _conditional(g)]
+    held = [g for g in graded if _conditional(g)]
+    if held and _justified(cluster, held):
+        open_ = graded
+    elif held:
+        st.caption(
+            f"{len(held)} referral(s) with handling conditions are not shown ({len(open_)} shown)."
+        )
+    if open_:
+        _graded_table(open_)
+
+
+def _conditional(g: GradedIntelligence) -> bool:
+    """Whether handling conditions apply (3x5x2 C; 5x5x5 handling 2 to 5)."""
+    props = {"handling_code": g.handling_code, "grading_scheme": g.scheme}
+    return handling_decision(props, include_conditional=False) != "export"
+
+
+def _justified(cluster: ClusterResult, held: list[GradedIntelligence]) -> bool:
+    """Whether the user may see conditional referrals and has said why (logged)."""
+    key = _why_key(cluster)
+    given = st.session_state.get(key)
+    if isinstance(given, str):
+        return True
+    if (
+        permits(Permission.CONDITIONAL, doing="Viewing intelligence with handling conditions")
+        is None
+    ):
+        return False
+    with st.form(f"intel_form_{cluster.cluster_id}"):
+        why = st.text_input(
+            f"{len(held)} referral(s) have handling conditions: why do you need to see them?",
+            key=f"intel_reason_{cluster.cluster_id}",
+        )
+        shown = st.form_submit_button(
+            "Show with conditions", key=f"intel_show_{cluster.cluster_id}"
+        )
+    if not shown:
+        return False
+    if not why.strip():
+        st.error("Say why you need to see them: the reason goes into the audit log.")
+        return False
+    consulted(
+        "conditional intelligence",
+        [g.referral_ref for g in held],
+        justification=why.strip(),
+        details={"cluster": cluster.cluster_id, "handling_code": "C"},
+    )
+    st.session_state[key] = why.strip()
+    st.rerun()  # so the network and timeline, drawn above, show them too
+    return True
+
+
+def _graded_table(graded: list[GradedIntelligence]) -> None:
     st.dataframe(
         [
             {
@@ -184,10 +262,12 @@ def _leads(cluster: ClusterResult) -> None:
 
 def main() -> None:
     """Bands, reasons, gaps; network, timeline, members, score, leads, intelligence, review."""
+    sign_in()
     run = latest_run_or_explain("Cluster")
     if run is None:
         return
     cluster = _pick(run)
+    consulted("cluster", [cluster.cluster_id], details={"run": run.run_id})
     _headline(cluster)
     tabs = st.tabs(
         ["Network", "Timeline", "Members", "Score", "Leads", "Intelligence", "Review", "Export"]
@@ -207,7 +287,8 @@ def main() -> None:
     with tabs[6]:
         review_panel(cluster, run.run_id)
     with tabs[7]:
-        export_panel(cluster, run.run_id)
+        if permits(Permission.EXPORT, doing="Exporting a target package"):
+            export_panel(cluster, run.run_id)
 
 
 main()

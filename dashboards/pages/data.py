@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from dashboards.components.access import consulted, permits, sign_in
 from dashboards.data import get_store, load_counts, load_quarantine, recent_load_reports, write_lock
 from loaders.mapping import load_mapping
 from loaders.pipeline import LoadReport, report_row, run
@@ -23,6 +24,7 @@ from loaders.uploads import (
     save_uploads,
     server_folder,
 )
+from ocgmap.access import Permission
 from ocgmap.analysis.results import AnalysisParams, AnalysisRun
 from ocgmap.analysis.run import analyse
 from ocgmap.analysis.runs import save_run
@@ -44,6 +46,7 @@ _BUSY = "Another load or analysis is writing to the store: try again when it has
 
 def main() -> None:
     """Load, load reports, quarantine and analysis, one section each."""
+    sign_in()
     st.title("Data")
     st.caption("Load source files into the store, check what was quarantined, run the analysis.")
     _load_section()
@@ -60,6 +63,8 @@ def main() -> None:
 # -- load ------------------------------------------------------------------------------------
 def _load_section() -> None:
     st.header("Load")
+    if permits(Permission.LOAD, doing="Loading") is None:
+        return
     where = st.radio("files", [_UPLOAD, _FOLDER], key="data_where", horizontal=True)
     uploaded: Sequence[UploadedFile] = []
     folder = ""
@@ -156,7 +161,7 @@ def _run_load(
             source=source,
             mapping=column_map,
             progress=progress,
-            user=settings.user,
+            user=sign_in().name,
         )
         bar.progress(1.0, text=f"Load {report.load_id} finished")
         status.update(label=f"Load {report.load_id} finished", state="complete")
@@ -208,6 +213,8 @@ def _quarantine_section(reports: list[LoadReport]) -> None:
         return
     ids = [r.load_id for r in reports]
     load_id = st.selectbox("load", ids, key="data_q_load")
+    if permits(Permission.VIEW, doing="Reading quarantined rows") is None:
+        return
     files = quarantined_files(reports[ids.index(load_id)])
     if not files:
         st.info(f"Load {load_id} quarantined no rows: every row met its source's contract.")
@@ -218,6 +225,7 @@ def _quarantine_section(reports: list[LoadReport]) -> None:
     except OcgmapError as exc:
         st.error(str(exc))
         return
+    consulted("quarantine", [load_id, file])
     if len(rows) >= QUARANTINE_ROWS:
         st.caption(
             f"The first {QUARANTINE_ROWS} rows: all are in OCGMAP_HOME/quarantine/{load_id}."
@@ -240,6 +248,8 @@ def _analysis_section() -> None:
         f"Runs what `ocgmap analyse` runs on the {counts.store} store: clusters, scores, bands, "
         "challenges, key players and suggested links, written back and saved as a run."
     )
+    if permits(Permission.ANALYSE, doing="Running the analysis") is None:
+        return
     if st.button("Run analysis", key="data_analyse", type="primary"):
         _analyse()
     done: str | None = st.session_state.get("data_last_run")
@@ -282,8 +292,7 @@ def _run_analysis(progress: Callable[[str, int], None]) -> AnalysisRun:
         # threads is unsafe (the child inherits locks other threads hold). Results are the same.
         jobs=1,
     )
-    settings = Settings()
-    save_run(result, settings.home, user=settings.user)
+    save_run(result, Settings().home, user=sign_in().name)
     return result
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards.components.access import consulted, sign_in
 from dashboards.components.network import network, node_details
 from dashboards.data import find_nodes, load_neighbourhood, load_paths
 from ocgmap.errors import OcgmapError
@@ -18,6 +19,7 @@ def _pick(text: str, key: str) -> Node | None:
     """The node an identifier names, chosen among its matches; None (and why) otherwise."""
     if not text.strip():
         return None
+    consulted("search", [text.strip()])
     try:
         nodes = find_nodes(text)
     except OcgmapError as exc:
@@ -39,6 +41,7 @@ def _neighbourhood(chosen: Node) -> None:
     left, right = st.columns(2)
     hops = left.slider("hops", 1, 3, 1, key="explore_hops")
     limit = right.select_slider("node limit", NODE_LIMITS, value=500, key="explore_limit")
+    consulted("neighbourhood", [element_id(chosen.ref)], details={"hops": hops})
     around = load_neighbourhood(str(chosen.label), chosen.key, hops, limit)
     if len(around.nodes) >= limit:
         st.warning(f"Showing the first {limit:,} nodes only: fewer hops or a higher limit.")
@@ -48,6 +51,7 @@ def _neighbourhood(chosen: Node) -> None:
         view = network_view(around, focus=[element_id(chosen.ref)], limit=limit)
         clicked = network(view, key=f"explore_net_{hops}_{limit}")
         if clicked:
+            consulted("entity", [clicked])
             node_details(around, clicked)
     with nodes:
         st.dataframe(
@@ -89,6 +93,7 @@ def _paths(start: Node) -> None:
         st.caption(f"Type a second identifier to find how it connects to {start.key}.")
         return
     max_hops = st.slider("at most hops", 1, 8, 6, key="path_hops")
+    consulted("paths", [element_id(start.ref), element_id(end.ref)])
     paths = load_paths((str(start.label), start.key), (str(end.label), end.key), max_hops)
     if not paths:
         st.info(f"No path of {max_hops} hops or fewer joins {start.key} and {end.key}.")
@@ -102,11 +107,13 @@ def _paths(start: Node) -> None:
     view = network_view(union, focus=ends, hide=(), limit=2000)
     clicked = network(view, key=f"paths_net_{element_id(end.ref)}_{max_hops}", height=420)
     if clicked:
+        consulted("entity", [clicked])
         node_details(union, clicked)
 
 
 def main() -> None:
     """Search box, matches, the chosen match's neighbourhood, and paths to a second entity."""
+    sign_in()
     st.title("Explore")
     text = st.text_input(
         "identifier",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pydeck as pdk  # type: ignore[import-untyped]
 import streamlit as st
 
+from dashboards.components.access import sign_in
 from dashboards.components.clusters import no_run_yet
 from dashboards.data import (
     load_activity,
@@ -175,6 +176,7 @@ def _latest_loads() -> None:
 
 def main() -> None:
     """Counts, activity by month, the map, compliance, the latest run and loads."""
+    sign_in()
     st.title("Overview")
     try:
         loaded = _metrics()

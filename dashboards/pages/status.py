@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboards.components.access import sign_in
 from dashboards.data import load_counts
 from ocgmap.errors import OcgmapError
 
 
 def main() -> None:
     """Show the store kind and its node and relationship counts."""
+    sign_in()
     st.title("ocgmap")
     st.caption("Organised crime groups behind organised immigration crime")
     try:

@@ -8,10 +8,12 @@ chart. docs/i2-import.md explains every column and the import step by step; it i
 layout for an import specification, written without i2 software to test it against.
 
 The files are UTF-8 with a byte-order mark and Windows line ends (CR LF), which is
-what the import wizard and Excel on Windows recognise as UTF-8 without asking. Values are
-written as they are, with no formula escaping (identities must match exactly, and phone
-numbers start with ``+``); line breaks inside a value become spaces, so one row is one
-line. Times are UTC.
+what the import wizard and Excel on Windows recognise as UTF-8 without asking. Line
+breaks inside a value become spaces, so one row is one line. A value that begins with
+``=``, ``+``, ``-`` or ``@`` gets a leading ``'`` (:mod:`ocgmap.export.cells`), so a
+spreadsheet never runs it as a formula: a phone number's ``Key`` and ``Label`` read
+``'+447700900001``. Identities (``Entity ID``, ``<label>:<key>``) begin with the label, so
+they are never changed and the two files still join. Times are UTC.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ocgmap.export._flat import (
     text,
     utc,
 )
+from ocgmap.export.cells import neutralise
 from ocgmap.export.package import ENTITY_LABELS, Link, Subject, TargetPackage
 
 __all__ = ["ENTITY_COLUMNS", "I2_ENTITY_TYPES", "LINK_COLUMNS", "i2_type", "write_i2"]
@@ -115,8 +118,8 @@ def i2_type(label: str) -> str:
 
 
 def _cell(value: str) -> str:
-    """One CSV value on one line, without control characters."""
-    return " ".join(clean(value).split()) if value else ""
+    """One CSV value on one line, without control characters, never read as a formula."""
+    return neutralise(" ".join(clean(value).split())) if value else ""
 
 
 def _date_time(moment: Any) -> tuple[str, str]:

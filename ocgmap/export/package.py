@@ -17,8 +17,6 @@ from such rows; the package counts what was withheld (never what it said).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ocgmap.analysis.results import AnalysisRun, ClusterResult
 from ocgmap.errors import InputError
 from ocgmap.evidence import GradedIntelligence, TimelineEvent, around, intelligence, timeline
+from ocgmap.handling import handling_decision, withheld_referrals
 from ocgmap.network import element_id
 from ocgmap.review import ReviewDecision, review_history
 from ocgmap.schema.labels import Label
@@ -139,49 +138,6 @@ class TargetPackage(BaseModel):
         return [s for s in self.subjects if s.label == label]
 
 
-def handling_decision(properties: dict[str, Any], include_conditional: bool) -> str:
-    """What to do with one piece of intelligence, from its handling code.
-
-    ``"export"``; ``"conditional"`` (conditions apply, and the export includes them);
-    ``"withhold"`` (conditions apply, not included); or ``"never"`` (5x5x5 handling 4, 5).
-
-    >>> handling_decision({"handling_code": "P"}, False)
-    'export'
-    >>> [handling_decision({"handling_code": "C"}, both) for both in (False, True)]
-    ['withhold', 'conditional']
-    >>> handling_decision({"grading_scheme": "5x5x5", "handling_code": "4"}, True)
-    'never'
-    """
-    code = str(properties.get("handling_code") or "")
-    if properties.get("grading_scheme") == "5x5x5":
-        if code in ("4", "5"):
-            return "never"
-        conditional = code in ("2", "3")
-    else:
-        conditional = code == "C"
-    if not conditional:
-        return "export"
-    return "conditional" if include_conditional else "withhold"
-
-
-def _withheld_referrals(
-    nodes: Iterable[Node], include_conditional: bool
-) -> tuple[set[str], Counter[str], list[str]]:
-    withheld: set[str] = set()
-    codes: Counter[str] = Counter()
-    included: list[str] = []
-    for node in nodes:
-        if node.label is not Label.REFERRAL:
-            continue
-        decision = handling_decision(node.properties, include_conditional)
-        if decision in ("withhold", "never"):
-            withheld.add(element_id(node.ref))
-            codes[str(node.properties.get("handling_code") or "?")] += 1
-        elif decision == "conditional":
-            included.append(node.key)
-    return withheld, codes, sorted(included)
-
-
 def _subject(node: Node, sources: list[str], scores: dict[str, float]) -> Subject:
     name = node.properties.get("name")
     return Subject(
@@ -280,7 +236,7 @@ def assemble(
     focus = {element_id(r) for r in refs}
     nearby = around(store, refs, limit=READ_LIMIT)
     inside = store.subgraph(refs)
-    withheld_ids, codes, included = _withheld_referrals(nearby.nodes, include_conditional)
+    withheld_ids, codes, included = withheld_referrals(nearby.nodes, include_conditional)
     secret_rows = {t for n in nearby.nodes if element_id(n.ref) in withheld_ids for t in n.sources}
     withheld = Withheld(referrals=dict(sorted(codes.items())), source_rows=len(secret_rows))
     scores = {f"{p.label}:{p.key}": p.score for p in cluster.key_players}

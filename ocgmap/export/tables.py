@@ -3,7 +3,8 @@
 One sheet per entity type present (People, Hauliers, Vehicles, Trailers, Phones,
 Addresses), then Links, Intelligence and Events. Every sheet carries the security marking
 in its first row and in the printed header and footer; the second row holds the column
-names (bold, frozen, filterable). Times are in UTC.
+names (bold, frozen, filterable). Times are in UTC. Text that a spreadsheet could read as
+a formula gets a leading ``'`` (:mod:`ocgmap.export.cells`).
 
 The file is reproducible: the same package gives the same bytes, whenever it is exported.
 The workbook's created and modified dates are the analysis run's ``run_generated_at``, and
@@ -34,6 +35,7 @@ from ocgmap.export._flat import (
     provenance,
     text,
 )
+from ocgmap.export.cells import neutralise
 from ocgmap.export.package import ENTITY_LABELS, Subject, TargetPackage
 
 __all__ = ["SHEET_NAMES", "write_xlsx"]
@@ -57,7 +59,11 @@ Row = Sequence[Any]
 
 
 def _cell_value(value: Any) -> Any:
-    """A value as the workbook holds it: numbers and dates stay so, times become naive UTC."""
+    """A value as the workbook holds it: numbers and dates stay so, times become naive UTC.
+
+    Text is neutralised (:func:`ocgmap.export.cells.neutralise`): a leading ``'`` when it
+    begins like a formula.
+    """
     if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
         return value
     if isinstance(value, dt.datetime):
@@ -65,7 +71,7 @@ def _cell_value(value: Any) -> Any:
         return at.replace(tzinfo=None, microsecond=0)
     if isinstance(value, dt.date):
         return value
-    return text(value)
+    return neutralise(text(value))
 
 
 def _width(value: Any) -> int:
@@ -76,7 +82,7 @@ def _width(value: Any) -> int:
 
 def _fill(ws: Worksheet, caption: str, marking: str, header: Row, rows: Iterable[Row]) -> None:
     """Write the marking row, the header row and the data rows of one sheet."""
-    ws.append([marking, clean(caption)])
+    ws.append([neutralise(marking), neutralise(clean(caption))])
     ws["A1"].font = Font(bold=True, color="C00000")
     ws.append(list(header))
     for cell in ws[2]:
@@ -325,7 +331,9 @@ def write_xlsx(package: TargetPackage, path: Path) -> Path:
     Addresses: identifier, name, properties, first and last seen, key-player score and
     provenance ``<load id>:<file>#<row>``), then Links, Intelligence and Events. Row 1 of
     every sheet holds the marking and what the sheet covers; row 2 the column names.
-    Values are written as text, never as formulas. The same package gives byte-identical
+    Text cells are typed as text, never formulas, and text that begins with ``=``, ``+``,
+    ``-``, ``@``, a tab or a return gets a leading ``'`` (:mod:`ocgmap.export.cells`), so it
+    stays text if the cell is edited or copied elsewhere. The same package gives byte-identical
     files: dates inside the file come from the analysis run, not the clock.
 
     See Also

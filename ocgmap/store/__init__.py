@@ -6,12 +6,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ocgmap.config import Settings, StoreKind
-from ocgmap.store.base import GraphFilter, GraphStore, UpsertResult
+from ocgmap.store.base import ErasureResult, GraphFilter, GraphStore, UpsertResult
 
 if TYPE_CHECKING:
     from ocgmap.store.embedded import EmbeddedStore
 
-__all__ = ["GraphFilter", "GraphStore", "UpsertResult", "embedded_path", "open_store"]
+__all__ = [
+    "ErasureResult",
+    "GraphFilter",
+    "GraphStore",
+    "UpsertResult",
+    "embedded_path",
+    "open_store",
+]
 
 
 def embedded_path(settings: Settings) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -15,7 +15,7 @@ from ocgmap.schema.models import Counts, EdgeRow, Node, NodeRef, NodeRow, Path, 
 if TYPE_CHECKING:
     from ocgmap.analysis.results import AnalysisRun
 
-__all__ = ["GraphFilter", "GraphStore", "UpsertResult"]
+__all__ = ["ErasureResult", "GraphFilter", "GraphStore", "UpsertResult"]
 
 
 class GraphFilter(BaseModel):
@@ -30,6 +30,33 @@ class UpsertResult(BaseModel):
 
     rows: int = 0
     created: int = Field(default=0, description="new nodes or relationships")
+
+
+class ErasureResult(BaseModel):
+    """What one :meth:`GraphStore.erase_sources` call did.
+
+    A relationship removed because one of its ends was deleted counts as deleted (whatever its
+    own sources), never also as trimmed.
+    """
+
+    nodes_deleted: int = Field(default=0, description="nodes left without sources")
+    relationships_deleted: int = Field(
+        default=0, description="relationships left without sources or without an end"
+    )
+    nodes_trimmed: int = Field(default=0, description="nodes kept on their other sources")
+    relationships_trimmed: int = Field(
+        default=0, description="relationships kept on their other sources"
+    )
+
+    @property
+    def changed(self) -> int:
+        """How many nodes and relationships were deleted or trimmed."""
+        return (
+            self.nodes_deleted
+            + self.relationships_deleted
+            + self.nodes_trimmed
+            + self.relationships_trimmed
+        )
 
 
 @runtime_checkable
@@ -95,6 +122,23 @@ class GraphStore(Protocol):
 
         ``IN_CLUSTER`` is replaced (it always describes the latest run); ``Cluster`` nodes
         are merged by their stable id and kept across runs, with any reviews on them.
+        """
+        ...
+
+    def erase_sources(self, prefixes: Collection[str]) -> ErasureResult:
+        """Remove the provenance of some source files, and the facts only they support.
+
+        Every ``sources`` token that starts with ``"<prefix>:"`` for one of ``prefixes`` (file
+        ids: the content digest a load report records for each file) is removed from nodes and
+        relationships. A relationship left with no sources, or with an end node about to be
+        deleted, is deleted; a node left with no sources is deleted; the rest keep their
+        other sources. Nodes and relationships without such a token are never changed, except
+        the relationships of deleted nodes (``IN_CLUSTER``, ``POSSIBLY_SAME``), which go with
+        them. Running it again with the same prefixes changes nothing.
+
+        Scalar properties an erased source set on a surviving node are not reverted, and
+        ``first_seen``/``last_seen`` are not narrowed: the store keeps no per-source values.
+        Raises InputError for a prefix that is empty or holds a ``:``.
         """
         ...
 

@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,8 @@ from ocgmap.errors import StoreError
 from ocgmap.schema import load_schema
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Counts, Edge, EdgeRow, Node, NodeRef, NodeRow, Path, Subgraph
-from ocgmap.store.base import GraphFilter, UpsertResult
+from ocgmap.store.base import ErasureResult, GraphFilter, UpsertResult
+from ocgmap.store.erasure import erasure_marks, is_erased, kept_sources
 from ocgmap.store.merge import MANAGED, merge_row
 from ocgmap.store.results import result_rows
 
@@ -201,6 +202,43 @@ class EmbeddedStore:
                 self.upsert_nodes(label, [n for n in nodes if n.label is label])
             for rel, rows in edges.items():
                 self.upsert_edges(rel, rows)
+
+    def erase_sources(self, prefixes: Collection[str]) -> ErasureResult:
+        """Remove the provenance of some source files, and the facts only they support.
+
+        See :meth:`GraphStore.erase_sources`. Relationships first (those of nodes that lose
+        every source go with them), then nodes; the graph is saved once, so a failure part-way
+        leaves it as it was.
+
+        Notes
+        -----
+        Scalar properties set by an erased source on a surviving node are not reverted, and
+        ``first_seen``/``last_seen`` are not narrowed. O(n + m) for n nodes and m
+        relationships.
+        """
+        marks = erasure_marks(prefixes)
+        result = ErasureResult()
+        if not marks:
+            return result
+        doomed = {n for n, s in self.graph.nodes(data="sources") if is_erased(s, marks)}
+        with self.bulk():
+            for u, v, k, attrs in list(self.graph.edges(keys=True, data=True)):
+                kept = kept_sources(attrs.get("sources"), marks)
+                if u in doomed or v in doomed or kept == []:
+                    self.graph.remove_edge(u, v, k)
+                    result.relationships_deleted += 1
+                elif kept is not None:
+                    attrs["sources"] = kept
+                    result.relationships_trimmed += 1
+            for nid, attrs in list(self.graph.nodes(data=True)):
+                kept = kept_sources(attrs.get("sources"), marks)
+                if kept == []:
+                    self.graph.remove_node(nid)
+                    result.nodes_deleted += 1
+                elif kept is not None:
+                    attrs["sources"] = kept
+                    result.nodes_trimmed += 1
+        return result
 
     def wipe(self) -> None:
         """Delete every node and relationship."""

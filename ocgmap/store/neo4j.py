@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any, LiteralString
 
@@ -24,7 +24,8 @@ from ocgmap.schema import PropType, load_schema
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Counts, Edge, EdgeRow, Node, NodeRef, NodeRow, Path, Subgraph
 from ocgmap.store import queries as q
-from ocgmap.store.base import GraphFilter, UpsertResult
+from ocgmap.store.base import ErasureResult, GraphFilter, UpsertResult
+from ocgmap.store.erasure import erasure_marks
 from ocgmap.store.merge import MANAGED, split_properties, union
 from ocgmap.store.results import result_rows
 
@@ -40,6 +41,20 @@ _HINT = (
 
 
 _SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def _shown(uri: str) -> str:
+    """``uri`` fit to show: any ``user:password@`` taken out.
+
+    >>> _shown("bolt://neo4j:s3cret@db.example:7687")
+    'bolt://***@db.example:7687'
+    >>> _shown("bolt://127.0.0.1:7687")
+    'bolt://127.0.0.1:7687'
+    """
+    scheme, sep, rest = uri.partition("://")
+    if not sep or "@" not in rest.split("/", 1)[0]:
+        return uri
+    return f"{scheme}://***@{rest.split('@', 1)[1]}"
 
 
 def _one_line(reason: object) -> str:
@@ -159,7 +174,7 @@ class Neo4jStore:
     ) -> None:
         self.driver = driver
         self.database = database
-        self.uri = uri
+        self.uri = _shown(uri)
         self.batch_size = batch_size
 
     @classmethod
@@ -168,8 +183,13 @@ class Neo4jStore:
         scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
         if scheme not in _SCHEMES:
             raise StoreUnavailable(
-                f"Cannot use NEO4J_URI={uri!r}: it must start with one of "
+                f"Cannot use NEO4J_URI={_shown(uri)!r}: it must start with one of "
                 f"{', '.join(s + '://' for s in _SCHEMES)} (e.g. bolt://127.0.0.1:7687)."
+            )
+        if _shown(uri) != uri:
+            raise StoreUnavailable(
+                f"Cannot use NEO4J_URI={_shown(uri)!r}: put the user name and password in "
+                "NEO4J_USER and NEO4J_PASSWORD, not in the URI."
             )
         try:
             driver = neo4j.GraphDatabase.driver(
@@ -180,7 +200,10 @@ class Neo4jStore:
                 notifications_min_severity="OFF",
             )
         except (ValueError, nex.ConfigurationError) as exc:
-            raise StoreUnavailable(f"Cannot use NEO4J_URI={uri!r}: {exc}. {_HINT}") from None
+            reason = _one_line(exc).replace(uri, _shown(uri))  # the driver quotes the URI
+            raise StoreUnavailable(
+                f"Cannot use NEO4J_URI={_shown(uri)!r}: {reason}. {_HINT}"
+            ) from None
         store = cls(driver, database=database, uri=uri)
         try:
             with store._errors():
@@ -288,13 +311,82 @@ class Neo4jStore:
         for rel, rows in edges.items():
             self.upsert_edges(rel, rows)
 
+    def erase_sources(self, prefixes: Collection[str]) -> ErasureResult:
+        """Remove the provenance of some source files, and the facts only they support.
+
+        See :meth:`GraphStore.erase_sources`. Relationships first (those of nodes that lose
+        every source go with them), then nodes. Each phase streams the element ids of what it
+        changes from one read-only scan and changes them ``batch_size`` at a time, each batch
+        its own write transaction that re-checks every item: the server never holds more than
+        a batch, and if the erasure stops part-way, what is done stays done and running it
+        again finishes the job.
+
+        Notes
+        -----
+        Scalar properties set by an erased source on a surviving node are not reverted, and
+        ``first_seen``/``last_seen`` are not narrowed. Two scans: every relationship, then
+        every node (no index can find tokens by prefix).
+        """
+        marks = erasure_marks(prefixes)
+        if not marks:
+            return ErasureResult()
+        rels = self._erase(q.ERASE_RELATIONSHIP_IDS, q.ERASE_RELATIONSHIPS, marks)
+        nodes = self._erase(q.ERASE_NODE_IDS, q.ERASE_NODES, marks)
+        return ErasureResult(
+            nodes_deleted=nodes[0],
+            relationships_deleted=rels[0],
+            nodes_trimmed=nodes[1],
+            relationships_trimmed=rels[1],
+        )
+
+    def _erase(
+        self, find: LiteralString, change: LiteralString, marks: list[str]
+    ) -> tuple[int, int]:
+        """Stream the ids ``find`` names and run ``change`` on them in batches."""
+
+        def work(tx: neo4j.ManagedTransaction, ids: list[str]) -> tuple[int, int]:
+            record = tx.run(change, ids=ids, prefixes=marks).single(strict=True)
+            return record["deleted"], record["trimmed"]
+
+        deleted = trimmed = 0
+        with (
+            self._errors(),
+            self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as reader,
+            self.driver.session(database=self.database) as writer,
+        ):
+            found = (r["id"] for r in reader.run(find, prefixes=marks))
+            for ids in _batched(found, self.batch_size):
+                gone, kept = writer.execute_write(work, ids)
+                deleted, trimmed = deleted + gone, trimmed + kept
+        return deleted, trimmed
+
     @contextlib.contextmanager
     def bulk(self) -> Iterator[None]:
         """Nothing to group: every batch is already its own transaction."""
         yield
 
+    def audit_last(self, log: str) -> tuple[int, str] | None:
+        """The sequence number and hash of the newest entry copied of audit log ``log``."""
+        rows = self._read(q.AUDIT_LAST, log=log)
+        return (int(rows[0]["seq"]), str(rows[0]["hash"])) if rows else None
+
+    def audit_hashes(self, log: str) -> dict[int, str]:
+        """Every copied entry of audit log ``log``: sequence number to hash."""
+        return {int(r["seq"]): str(r["hash"]) for r in self._read(q.AUDIT_ALL, log=log)}
+
+    def copy_audit(self, log: str, entries: Sequence[dict[str, Any]]) -> None:
+        """Copy audit entries (``{seq, hash, line}``) of log ``log``, in batches; idempotent."""
+        with self._errors():
+            self.driver.execute_query(q.AUDIT_CONSTRAINT, database_=self.database)
+            for batch in _batched(entries, 5000):
+                self.driver.execute_query(
+                    q.AUDIT_COPY, log=log, entries=batch, database_=self.database
+                )
+
     def wipe(self) -> None:
-        """Delete every node and relationship (constraints stay)."""
+        """Delete every node and relationship of the graph (constraints and audit copy stay)."""
         with self._errors(), self.driver.session(database=self.database) as session:
             session.run(q.WIPE).consume()
 

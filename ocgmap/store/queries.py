@@ -17,8 +17,16 @@ from ocgmap.schema import PropType, load_schema
 from ocgmap.schema.labels import Label, RelType
 
 __all__ = [
+    "AUDIT_ALL",
+    "AUDIT_CONSTRAINT",
+    "AUDIT_COPY",
+    "AUDIT_LAST",
     "COUNT_NODES",
     "COUNT_RELATIONSHIPS",
+    "ERASE_NODES",
+    "ERASE_NODE_IDS",
+    "ERASE_RELATIONSHIPS",
+    "ERASE_RELATIONSHIP_IDS",
     "PING",
     "WIPE",
     "constraint_query",
@@ -42,11 +50,99 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 PING: LiteralString = "RETURN 1 AS ok"
 
-#: Deletes everything in batches (needs an auto-commit transaction).
-WIPE: LiteralString = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+#: Deletes every node and relationship of the graph in batches (needs an auto-commit
+#: transaction). The audit log's copy is not part of the graph and stays.
+WIPE: LiteralString = (
+    "MATCH (n) WHERE NOT n:AuditEntry CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+)
 
-COUNT_NODES: LiteralString = "MATCH (n) RETURN count(n) AS n"
+COUNT_NODES: LiteralString = "MATCH (n) WHERE NOT n:AuditEntry RETURN count(n) AS n"
+
+# -- the audit log's copy (ocgmap.audit_copy): nodes outside the graph model, with no
+# -- relationships and no sources, so no graph query, erasure or wipe ever reaches them.
+AUDIT_CONSTRAINT: LiteralString = (
+    "CREATE CONSTRAINT ocgmap_audit_entry IF NOT EXISTS "
+    "FOR (a:AuditEntry) REQUIRE (a.log, a.seq) IS UNIQUE"
+)
+#: The newest copied entry of one log: its sequence number and hash.
+AUDIT_LAST: LiteralString = (
+    "MATCH (a:AuditEntry {log: $log}) RETURN a.seq AS seq, a.hash AS hash "
+    "ORDER BY a.seq DESC LIMIT 1"
+)
+#: Every copied entry of one log, in order.
+AUDIT_ALL: LiteralString = (
+    "MATCH (a:AuditEntry {log: $log}) RETURN a.seq AS seq, a.hash AS hash ORDER BY a.seq"
+)
+#: Copy entries (``{seq, hash, line}``); an entry already copied is left as it was.
+AUDIT_COPY: LiteralString = (
+    "UNWIND $entries AS e\n"
+    "MERGE (a:AuditEntry {log: $log, seq: e.seq})\n"
+    "ON CREATE SET a.hash = e.hash, a.line = e.line, a.copied_at = datetime()\n"
+    "RETURN count(*) AS n"
+)
 COUNT_RELATIONSHIPS: LiteralString = "MATCH ()-[r]->() RETURN count(r) AS n"
+
+
+#: A token ``s`` that one of the erased files' marks (``"<file id>:"``) starts.
+_MARKED: LiteralString = "any(p IN $prefixes WHERE s STARTS WITH p)"
+
+
+def _erased(var: LiteralString) -> LiteralString:
+    """``var`` has at least one erased token and nothing else (``is_erased`` in erasure.py)."""
+    return (
+        f"(any(s IN coalesce({var}.sources, []) WHERE {_MARKED})"
+        f" AND all(s IN {var}.sources WHERE {_MARKED}))"
+    )
+
+
+def _kept(var: LiteralString) -> LiteralString:
+    """The tokens of ``var`` an erasure keeps (``kept_sources`` in erasure.py)."""
+    return f"[s IN coalesce({var}.sources, []) WHERE NOT {_MARKED}]"
+
+
+def _marked(var: LiteralString) -> LiteralString:
+    """``var`` has at least one erased token."""
+    return f"any(s IN coalesce({var}.sources, []) WHERE {_MARKED})"
+
+
+#: Element ids of the relationships an erasure of ``$prefixes`` changes: those with an erased
+#: token and those with an end about to be deleted. Read-only, so it streams (no Eager).
+ERASE_RELATIONSHIP_IDS: LiteralString = (
+    "MATCH (a)-[r]->(b)\n"
+    f"WHERE {_marked('r')} OR {_erased('a')} OR {_erased('b')}\n"
+    "RETURN elementId(r) AS id"
+)
+
+#: Erase ``$prefixes`` from the relationships ``$ids``: delete those left without sources or
+#: with an erased end, trim the rest. Re-checks each one, so it is idempotent.
+ERASE_RELATIONSHIPS: LiteralString = (
+    "UNWIND $ids AS id\n"
+    "MATCH (a)-[r]->(b) WHERE elementId(r) = id\n"
+    f"WITH r, {_kept('r')} AS kept, {_marked('r')} AS marked,\n"
+    f"     coalesce({_erased('a')} OR {_erased('b')}, false) AS orphan\n"
+    "WITH r, kept, orphan OR (marked AND kept = []) AS gone, marked\n"
+    "WHERE gone OR marked\n"
+    "FOREACH (_ IN CASE WHEN gone THEN [1] ELSE [] END | DELETE r)\n"
+    "FOREACH (_ IN CASE WHEN gone THEN [] ELSE [1] END | SET r.sources = kept)\n"
+    "RETURN sum(CASE WHEN gone THEN 1 ELSE 0 END) AS deleted,\n"
+    "       sum(CASE WHEN gone THEN 0 ELSE 1 END) AS trimmed"
+)
+
+#: Element ids of the nodes that hold an erased token of ``$prefixes``.
+ERASE_NODE_IDS: LiteralString = f"MATCH (n) WHERE {_marked('n')} RETURN elementId(n) AS id"
+
+#: Erase ``$prefixes`` from the nodes ``$ids``: delete those left without sources (with any
+#: relationship added since), trim the rest. Re-checks each one, so it is idempotent.
+ERASE_NODES: LiteralString = (
+    "UNWIND $ids AS id\n"
+    "MATCH (n) WHERE elementId(n) = id\n"
+    f"WITH n, {_kept('n')} AS kept, {_marked('n')} AS marked\n"
+    "WHERE marked\n"
+    "FOREACH (_ IN CASE WHEN kept = [] THEN [1] ELSE [] END | DETACH DELETE n)\n"
+    "FOREACH (_ IN CASE WHEN kept = [] THEN [] ELSE [1] END | SET n.sources = kept)\n"
+    "RETURN sum(CASE WHEN kept = [] THEN 1 ELSE 0 END) AS deleted,\n"
+    "       sum(CASE WHEN kept = [] THEN 0 ELSE 1 END) AS trimmed"
+)
 
 
 def _label(label: Label) -> LiteralString:

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from dashboard_env import point_dashboard_at
+from dashboard_env import point_dashboard_at, signed_in
 from ocgmap_cli import OCGMAP, ocgmap_env
 from streamlit.testing.v1 import AppTest
 
@@ -105,7 +105,7 @@ def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
     )
     save_run(run, home)
     point_dashboard_at(monkeypatch, home, cwd=tmp_path)
-    return AppTest.from_file(app_path(), default_timeout=60)
+    return signed_in(AppTest.from_file(app_path(), default_timeout=60))
 
 
 @pytest.fixture(scope="session")

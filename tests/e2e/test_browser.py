@@ -25,6 +25,7 @@ pytestmark = pytest.mark.e2e
 CHROMIUM = os.environ.get("OCGMAP_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WAIT_MS = 90_000  # bounds on a hung page, not performance assertions
+USER, PASSWORD = "sam", "correct horse battery"
 
 
 def _free_port() -> int:
@@ -59,10 +60,22 @@ def served(
         pytest.skip(reason)
     home, done = demo
     assert done.returncode == 0, done.stderr
+    # the dashboard's users, added as an admin would; kept apart from the shared demo home
+    env = {**ocgmap_env(home), "OCGMAP_USERS_FILE": str(tmp_path / "users.json")}
+    for who, role, by in (("adam", "admin", "adam"), (USER, "supervisor", "adam")):
+        added = subprocess.run(
+            [OCGMAP, "--user", by, "users", "add", who, "--role", role, "--password-stdin"],
+            env=env,
+            input=PASSWORD + "\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert added.returncode == 0, added.stderr
     port = _free_port()
     server = subprocess.Popen(
         [OCGMAP, "dashboard", "--port", str(port)],
-        env=ocgmap_env(home),
+        env=env,
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -102,7 +115,11 @@ def test_challenge_list_cluster_network_and_search_in_chromium(
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(WAIT_MS)
         page.goto(url)
+        page.get_by_label("user name").fill(USER)
+        page.get_by_label("password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
         page.wait_for_selector("h1:has-text('Challenge list')")
+        page.wait_for_selector(f"text=Signed in as {USER}", state="attached")
         # the table is a canvas grid: its cells are in the page but not "visible"
         page.wait_for_selector(f"text={first['cluster_id']}", state="attached")
         page.screenshot(path=str(shots / "challenge-list.png"))

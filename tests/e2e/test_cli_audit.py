@@ -68,7 +68,13 @@ def test_load_and_analyse_are_logged_and_verify(
     exported = run("audit", "export", "--out", str(out), env=env, cwd=tmp_path)
     assert exported.returncode == 0, exported.stderr
     assert (out / "audit.jsonl").read_bytes() == (home / "audit" / "audit.jsonl").read_bytes()
-    assert len((out / "audit.csv").read_text(encoding="utf-8").splitlines()) == 3
+    assert len((out / "audit.csv").read_text(encoding="utf-8").splitlines()) == 4
+    last = _entries(home)[-1]  # the copy holds the record of its own making
+    assert (last["action"], last["what"], last["user"]) == (
+        "consultation",
+        "audit export",
+        "J Smith",
+    )
 
 
 def test_one_edited_byte_fails_verify_naming_the_line(

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from dashboard_env import add_users
 from streamlit.testing.v1 import AppTest
 
 pytestmark = pytest.mark.e2e
@@ -81,6 +82,7 @@ def test_pages_explain_what_to_do_before_the_first_run(
     app: AppTest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("OCGMAP_HOME", str(tmp_path / "empty"))
+    add_users(tmp_path / "empty")
     app.run()
     assert not app.exception
     assert "ocgmap demo" in app.info[0].value

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from dashboard_env import add_users, signed_in
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Progress
 from tiny_sources import DETECTIONS
@@ -32,13 +33,14 @@ def home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.delenv("NEO4J_URI", raising=False)
     monkeypatch.delenv("OCGMAP_STORE", raising=False)
     monkeypatch.setenv("OCGMAP_HOME", str(tmp_path / "home"))
+    add_users(tmp_path / "home")
     return tmp_path / "home"
 
 
 @pytest.fixture
 def page(home: Path) -> AppTest:
     path = resources.files("dashboards").joinpath("pages", "data.py")
-    return AppTest.from_file(str(path), default_timeout=60)
+    return signed_in(AppTest.from_file(str(path), default_timeout=60), "ana")
 
 
 @pytest.fixture
@@ -126,9 +128,11 @@ def test_uploaded_files_are_saved_then_loaded(page: AppTest, home: Path) -> None
     page.button(key="data_load").click().run()
     assert not page.exception and not page.error
     [folder] = (home / "uploads").iterdir()
-    assert sorted(p.name for p in folder.iterdir()) == ["calls.csv", "notes.csv"]
+    # generated names that keep the source's name first; the originals are in meta/
+    saved = sorted(p.name for p in folder.iterdir() if p.is_file())
+    assert saved == ["calls-01.csv", "notes-02.csv"]
     assert list(page.dataframe[0].value["loaded"]) == [1]
-    assert "notes.csv" in page.warning[0].value  # not named as any source
+    assert "notes-02.csv" in page.warning[0].value  # not named as any source
     assert _nodes(home) == 2
 
 

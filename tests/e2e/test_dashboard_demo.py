@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from dashboard_env import point_dashboard_at
+from dashboard_env import point_dashboard_at, signed_in
 from streamlit.testing.v1 import AppTest
 
 from ocgmap.analysis.runs import latest_run
@@ -33,7 +33,7 @@ def app(
     home, done = demo
     assert done.returncode == 0, done.stderr
     point_dashboard_at(monkeypatch, home, cwd=tmp_path)
-    return AppTest.from_file(app_path(), default_timeout=120)
+    return signed_in(AppTest.from_file(app_path(), default_timeout=120))
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from dashboard_env import add_users, signed_in
 from overview_world import seed
 from streamlit.testing.v1 import AppTest
 
@@ -26,7 +27,8 @@ def _page(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, home: Path) -> AppTes
     monkeypatch.delenv("NEO4J_URI", raising=False)
     monkeypatch.delenv("OCGMAP_STORE", raising=False)
     monkeypatch.setenv("OCGMAP_HOME", str(home))
-    return AppTest.from_file(PAGE, default_timeout=60)
+    add_users(home)
+    return signed_in(AppTest.from_file(PAGE, default_timeout=60))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from dashboard_env import signed_in
 from streamlit.testing.v1 import AppTest
 
 from ocgmap.analysis.runs import latest_run
@@ -48,7 +49,7 @@ def _panel_script() -> None:
 @pytest.fixture
 def panel(home: Path) -> AppTest:
     """The review panel of cluster C-00001, as the cluster page shows it."""
-    return AppTest.from_function(_panel_script, default_timeout=60)
+    return signed_in(AppTest.from_function(_panel_script, default_timeout=60))
 
 
 def test_an_accepted_band_is_recorded_and_shown_in_the_challenge_list(
@@ -60,21 +61,20 @@ def test_an_accepted_band_is_recorded_and_shown_in_the_challenge_list(
     assert panel.radio(key="review_decision").value == Decision.ACCEPT
     assert panel.selectbox(key="review_band").value == "2A"  # the recommended band
     panel.selectbox(key="review_band").set_value("2B")
-    panel.text_input(key="review_user").set_value("J Smith")
     panel.button(key="review_submit").click().run()
     assert not panel.exception and not panel.error
-    assert panel.success[0].value.endswith("by J Smith: accepted, proposed 2B")
+    assert panel.success[0].value.endswith("by sam: accepted, proposed 2B")
     latest = [m.value for m in panel.markdown if m.value.startswith("**Latest:**")]
-    assert len(latest) == 1 and latest[0].endswith("by J Smith: accepted, proposed 2B")
+    assert len(latest) == 1 and latest[0].endswith("by sam: accepted, proposed 2B")
     [review] = _reviews(home)
-    assert review["run_id"] == "R-20261128T120000-abcdef12" and review["user"] == "J Smith"
+    assert review["run_id"] == "R-20261128T120000-abcdef12" and review["user"] == "sam"
 
     app.run()
     assert not app.exception
     table = app.dataframe[0].value
     shown = dict(zip(table["cluster"], table["review"], strict=True))
     assert shown["C-00001"].startswith("reviewed ")
-    assert shown["C-00001"].endswith("by J Smith: accepted, proposed 2B")
+    assert shown["C-00001"].endswith("by sam: accepted, proposed 2B")
     assert shown["C-00002"] == ""
 
 
@@ -85,7 +85,6 @@ def test_a_reject_without_a_reason_shows_an_error_and_writes_nothing(
     panel.radio(key="review_decision").set_value(Decision.REJECT).run()
     assert not panel.selectbox  # a band is only asked for on accept
     assert panel.text_area(key="review_reason").label == "reason"
-    panel.text_input(key="review_user").set_value("J Smith")
     panel.button(key="review_submit").click().run()
     assert not panel.exception and not panel.success
     assert "A rejected cluster needs a reason" in panel.error[0].value
@@ -97,7 +96,6 @@ def test_more_intelligence_records_what_is_needed(panel: AppTest, home: Path) ->
     panel.run()
     panel.radio(key="review_decision").set_value(Decision.MORE_INTELLIGENCE).run()
     panel.text_area(key="review_reason").set_value("PNC check on the driver")
-    panel.text_input(key="review_user").set_value("J Smith")
     panel.button(key="review_submit").click().run()
     assert not panel.exception and not panel.error
     assert panel.success[0].value.endswith("more intelligence requested: PNC check on the driver")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import export_world
 import pytest
-from dashboard_env import point_dashboard_at
+from dashboard_env import point_dashboard_at, signed_in
 from evidence_world import FIRM, LORRY, PHONE_A, seed
 from overview_world import seed as seed_overview
 from streamlit.testing.v1 import AppTest
@@ -64,7 +64,7 @@ def app(store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> A
     home = tmp_path  # the embedded store fixture keeps its graph in tmp_path/graph.json
     save_run(RUN, home)
     point_dashboard_at(monkeypatch, home, store)
-    return AppTest.from_file(app_path(), default_timeout=60)
+    return signed_in(AppTest.from_file(app_path(), default_timeout=60))
 
 
 def _table(app: AppTest, column: str) -> list[object]:
@@ -131,7 +131,7 @@ def test_overview_counts_and_compliance(
 ) -> None:
     seed_overview(store)
     point_dashboard_at(monkeypatch, tmp_path, store)
-    app = AppTest.from_file(app_path(), default_timeout=60)
+    app = signed_in(AppTest.from_file(app_path(), default_timeout=60))
     app.switch_page("pages/overview.py").run()
     assert not app.exception and not app.error
     shown = {m.label: m.value for m in app.metric}
@@ -147,7 +147,7 @@ def test_data_page_loads_a_folder_and_runs_the_analysis(
     folder.mkdir()
     (folder / "detections.csv").write_text(DETECTIONS, encoding="utf-8")
     point_dashboard_at(monkeypatch, tmp_path, store)
-    app = AppTest.from_file(app_path(), default_timeout=60)
+    app = signed_in(AppTest.from_file(app_path(), default_timeout=60), "ana")  # an analyst
     app.switch_page("pages/data.py").run()
     app.radio(key="data_where").set_value("Folder on the server").run()
     app.text_input(key="data_folder").set_value(str(folder)).run()
@@ -170,8 +170,7 @@ def test_cluster_page_exports_the_target_package(
     export_world.seed(store)
     save_run(export_world.run_of(), tmp_path)
     point_dashboard_at(monkeypatch, tmp_path, store)
-    monkeypatch.setenv("OCGMAP_USER", "J Smith")
-    app = AppTest.from_file(app_path(), default_timeout=120)
+    app = signed_in(AppTest.from_file(app_path(), default_timeout=120), "ivy")  # investigator
     app.switch_page("pages/cluster.py").run()
     app.selectbox(key="export_marking").set_value("OFFICIAL-SENSITIVE").run()
     app.button(key="export_go").click().run()
@@ -182,10 +181,10 @@ def test_cluster_page_exports_the_target_package(
     assert not app.exception and not app.error
     folder = tmp_path / "exports" / f"{export_world.CLUSTER_ID}-{export_world.run_of().run_id}"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["marking"] == "OFFICIAL-SENSITIVE" and manifest["exported_by"] == "J Smith"
+    assert manifest["marking"] == "OFFICIAL-SENSITIVE" and manifest["exported_by"] == "ivy"
     assert "Withheld: referrals 1 with handling code C" in app.info[-1].value
     [logged] = [e for e in audit_log(tmp_path).entries() if e.action == Action.DISCLOSURE]
-    assert logged.recipients == ["NCA case officer", "CPS lawyer"] and logged.user == "J Smith"
+    assert logged.recipients == ["NCA case officer", "CPS lawyer"] and logged.user == "ivy"
     assert logged.justification == "NCA case 12/345"
     app.checkbox(key="export_conditional").check().run()
     app.text_area(key="export_justification").set_value(" ").run()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
-import multiprocessing
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -133,23 +134,26 @@ def test_nothing_is_chained_to_a_partial_last_line(log: AuditLog) -> None:
         log.append("J Smith", Action.COLLECTION, "load", ["L6"])
 
 
-def _append_many(path: str, who: str, n: int) -> None:
-    log = AuditLog(Path(path))
-    for i in range(n):
-        log.append(who, Action.CONSULTATION, "view", [f"{who}-{i}"])
+#: Appends 50 entries by one user (argv: path, user), as a separate Python process would.
+_APPEND_MANY = """
+import sys
+from pathlib import Path
+from ocgmap.audit import Action, AuditLog
+log = AuditLog(Path(sys.argv[1]))
+for i in range(50):
+    log.append(sys.argv[2], Action.CONSULTATION, "view", [f"{sys.argv[2]}-{i}"])
+"""
 
 
 def test_two_processes_appending_never_fork_the_chain(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
-    context = multiprocessing.get_context("spawn")
+    # fresh interpreters, not multiprocessing: a spawned child re-runs the parent's __main__,
+    # which after the dashboard tests is the Streamlit app
     workers = [
-        context.Process(target=_append_many, args=(str(path), who, 50)) for who in ("A", "B")
+        subprocess.Popen([sys.executable, "-c", _APPEND_MANY, str(path), who], cwd=tmp_path)
+        for who in ("A", "B")
     ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
-    assert [w.exitcode for w in workers] == [0, 0]
+    assert [w.wait(timeout=120) for w in workers] == [0, 0]
     log = AuditLog(path)
     result = log.verify()
     assert result.ok and result.entries == 100, result.message

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from loaders.mapping import ColumnMapping
 from loaders.uploads import LoadProgress, plan_load, safe_name, save_uploads, server_folder
@@ -35,16 +37,25 @@ def test_names_with_nothing_usable_are_refused(given: str) -> None:
         safe_name(given)
 
 
+def _xlsx_bytes() -> bytes:
+    book = Workbook()
+    book.active.append(["vrm"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def test_uploads_are_saved_in_a_new_timestamped_folder(tmp_path: Path) -> None:
-    files = [("exports/calls.csv", b"call_id\nC1\n"), ("anpr.xlsx", b"PK")]
+    files = [("exports/calls.csv", b"call_id\nC1\n"), ("anpr.xlsx", _xlsx_bytes())]
     first = save_uploads(files, tmp_path, mapping=("my map.yaml", b"source: calls\n"), now=NOW)
     assert first.folder == tmp_path / "uploads" / "20250301T021400123456Z"
-    assert [p.name for p in first.files] == ["calls.csv", "anpr.xlsx"]
-    assert (first.folder / "calls.csv").read_bytes() == b"call_id\nC1\n"
-    assert first.mapping == first.folder / "mapping" / "my map.yaml"
+    assert [p.name for p in first.files] == ["calls-01.csv", "anpr-02.xlsx"]
+    assert first.originals == {"calls-01.csv": "exports/calls.csv", "anpr-02.xlsx": "anpr.xlsx"}
+    assert (first.folder / "calls-01.csv").read_bytes() == b"call_id\nC1\n"
+    assert first.mapping == first.folder / "mapping" / "my_map-01.yaml"
     again = save_uploads(files, tmp_path, now=NOW)
     assert again.folder.name == "20250301T021400123456Z-2" and again.mapping is None
-    assert (first.folder / "calls.csv").exists()  # nothing of the first upload is replaced
+    assert (first.folder / "calls-01.csv").exists()  # nothing of the first upload is replaced
 
 
 def test_a_saved_mapping_is_not_read_as_data(tmp_path: Path) -> None:
@@ -52,7 +63,7 @@ def test_a_saved_mapping_is_not_read_as_data(tmp_path: Path) -> None:
         [("calls.csv", b"call_id\nC1\n")], tmp_path, mapping=("m.yml", b"source: calls\n")
     )
     files, ignored = plan_load([upload.folder])
-    assert (files, ignored) == ([upload.folder / "calls.csv"], [])
+    assert (files, ignored) == ([upload.folder / "calls-01.csv"], [])
 
 
 @pytest.mark.parametrize(
