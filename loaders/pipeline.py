@@ -291,6 +291,13 @@ def run(
     from loaders.candidates import link_candidates
 
     report.possibly_same = link_candidates(store)
+    audit_log(home).append(  # combining records across sources into one picture
+        current_user(user),
+        Action.COMBINATION,
+        "resolve",
+        [report.load_id],
+        details={"store": report.store, "possibly_same": report.possibly_same},
+    )
     counts = store.counts()
     report.nodes, report.relationships = counts.nodes, counts.relationships
     report.finished_at = dt.datetime.now(dt.UTC)

@@ -45,7 +45,7 @@ def test_load_and_analyse_are_logged_and_verify(
     logged: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
     home, env = logged
-    load, analysis = _entries(home)
+    load, resolve, analysis = _entries(home)
     assert (load["action"], load["what"], load["user"]) == ("collection", "load", "J Smith")
     assert "detections.csv" in load["objects"]  # type: ignore[operator]
     assert load["details"] == {
@@ -58,17 +58,20 @@ def test_load_and_analyse_are_logged_and_verify(
         "failed_files": 0,
         "completed": True,
     }
+    assert (resolve["action"], resolve["what"]) == ("combination", "resolve")
+    assert resolve["objects"] == load["objects"][:1]  # type: ignore[index]
+    assert resolve["details"] == {"store": "embedded", "possibly_same": 0}
     assert (analysis["action"], analysis["what"]) == ("combination", "analyse")
     assert str(analysis["objects"][0]).startswith("R-")  # type: ignore[index]
-    assert analysis["prev"] == load["hash"]
+    assert resolve["prev"] == load["hash"] and analysis["prev"] == resolve["hash"]
     done = run("audit", "verify", env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "2 entries checked" in done.stdout
+    assert "3 entries checked" in done.stdout
     out = tmp_path / "for-auditor"
     exported = run("audit", "export", "--out", str(out), env=env, cwd=tmp_path)
     assert exported.returncode == 0, exported.stderr
     assert (out / "audit.jsonl").read_bytes() == (home / "audit" / "audit.jsonl").read_bytes()
-    assert len((out / "audit.csv").read_text(encoding="utf-8").splitlines()) == 4
+    assert len((out / "audit.csv").read_text(encoding="utf-8").splitlines()) == 5
     last = _entries(home)[-1]  # the copy holds the record of its own making
     assert (last["action"], last["what"], last["user"]) == (
         "consultation",

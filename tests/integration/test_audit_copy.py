@@ -95,7 +95,7 @@ def test_cli_commands_copy_and_verify_compares(
     assert loaded.exit_code == 0, loaded.output
     assert isinstance(neo4j_session_store, Neo4jStore)
     copied = neo4j_session_store.audit_hashes(str(audit_path(home).resolve()))
-    assert list(copied) == [1]  # the load, copied as the command closed the store
+    assert list(copied) == [1, 2]  # the load and its resolution, copied as the command closed
     verified = CliRunner().invoke(app, ["audit", "verify"])
     assert verified.exit_code == 0 and "Neo4j copy agrees" in verified.output
     audit_path(home).write_text("", encoding="utf-8")  # the whole log emptied
