@@ -34,11 +34,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 
-from ocgmap.audit import Action, audit_log
+from ocgmap.audit import Action, AuditEntry, audit_log
 from ocgmap.config import Settings
 from ocgmap.errors import InputError, OcgmapError
 
 __all__ = [
+    "LOCKOUT_ATTEMPTS",
+    "LOCKOUT_WINDOW",
     "MIN_PASSWORD",
     "RULES",
     "AccessDenied",
@@ -48,6 +50,7 @@ __all__ = [
     "Users",
     "allowed",
     "authorise",
+    "locked_until",
     "refusal",
     "roles_with",
     "users_file",
@@ -322,6 +325,46 @@ def refusal(user: User | None, needs: Iterable[Permission], name: str = "") -> s
         return None
     roles = " or ".join(r.value for r in roles_with(missing))
     return f"{user.name} ({user.role.value}) may not {_DOING[missing]}: that needs the role {roles}"
+
+
+#: Wrong sign-ins within :data:`LOCKOUT_WINDOW` after which a name is locked out for a while.
+LOCKOUT_ATTEMPTS = 5
+LOCKOUT_WINDOW = dt.timedelta(minutes=15)
+
+
+def locked_until(
+    entries: Iterable[AuditEntry], name: str, now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """When ``name`` may try to sign in again, or ``None`` when it may now.
+
+    A name is locked out once it has :data:`LOCKOUT_ATTEMPTS` refused sign-ins within
+    :data:`LOCKOUT_WINDOW`, until the oldest of them is that old: the audit log, which
+    records every refused sign-in, is the count.
+
+    Examples
+    --------
+    >>> from ocgmap.audit import GENESIS
+    >>> t = dt.datetime(2026, 3, 1, 9, tzinfo=dt.UTC)
+    >>> wrong = [AuditEntry.seal(seq=i + 1, at=t + dt.timedelta(minutes=i), user="ana",
+    ...     action="refused", what="sign in", prev=GENESIS) for i in range(5)]
+    >>> locked_until(wrong, "ANA", now=t + dt.timedelta(minutes=5))
+    datetime.datetime(2026, 3, 1, 9, 15, tzinfo=datetime.timezone.utc)
+    >>> locked_until(wrong[:4], "ana", now=t + dt.timedelta(minutes=5)) is None
+    True
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    wanted = name.strip().casefold()
+    recent = sorted(
+        e.at
+        for e in entries
+        if e.action is Action.REFUSED
+        and e.what == "sign in"
+        and e.user.casefold() == wanted
+        and now - e.at < LOCKOUT_WINDOW
+    )
+    if len(recent) < LOCKOUT_ATTEMPTS:
+        return None
+    return recent[-LOCKOUT_ATTEMPTS] + LOCKOUT_WINDOW
 
 
 def authorise(

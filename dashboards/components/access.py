@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from ocgmap.access import Permission, User, Users, refusal, roles_with
+from ocgmap.access import Permission, User, Users, locked_until, refusal, roles_with
 from ocgmap.audit import Action, Detail, audit_log
 from ocgmap.config import Settings
 
@@ -59,9 +59,18 @@ def _password(settings: Settings, users: Users) -> None:
         submitted = st.form_submit_button("Sign in", type="primary", key="sign_in_submit")
     if not submitted:
         return
+    log = audit_log(settings)
+    until = locked_until(log.entries(), name)
+    if until is not None:
+        log.append(name, Action.REFUSED, "sign in", [], details={"reason": "locked out"})
+        st.error(
+            f"Too many wrong sign-ins for {name}: try again after {until:%H:%M} UTC, "
+            "or ask an admin."
+        )
+        return
     user = users.authenticate(name, password)
     if user is None:
-        audit_log(settings).append(
+        log.append(
             name, Action.REFUSED, "sign in", [], details={"reason": "wrong name or password"}
         )
         st.error("Wrong user name or password, or the user is disabled.")

@@ -10,7 +10,7 @@ from dashboard_env import PASSWORD, add_users, point_dashboard_at, signed_in
 from streamlit.testing.v1 import AppTest
 
 from dashboards.components.access import SESSION_USER
-from ocgmap.access import Users
+from ocgmap.access import LOCKOUT_ATTEMPTS, Users
 from ocgmap.analysis.runs import save_run
 from ocgmap.audit import Action, AuditEntry, audit_log
 from ocgmap.dashboard import app_path
@@ -177,3 +177,21 @@ def test_conditional_intelligence_needs_the_role_and_a_logged_justification(home
 def test_users_file_helper_writes_every_role(tmp_path: Path) -> None:
     users = Users(add_users(tmp_path))
     assert {u.role.value for u in users.all()} == {"analyst", "supervisor", "investigator", "admin"}
+
+
+def test_five_wrong_passwords_lock_the_name_out(home: Path) -> None:
+    app = AppTest.from_file(app_path(), default_timeout=60).run()
+    for _ in range(LOCKOUT_ATTEMPTS):
+        app.text_input(key="sign_in_name").input("ivy")
+        app.text_input(key="sign_in_password").input("not the password")
+        app.button(key="sign_in_submit").click().run()
+        assert app.error[0].value.startswith("Wrong user name or password")
+    app.text_input(key="sign_in_password").input(PASSWORD)  # right, but too late
+    app.button(key="sign_in_submit").click().run()
+    assert app.error[0].value.startswith("Too many wrong sign-ins for ivy")
+    assert SESSION_USER not in app.session_state
+    reasons = [e.details["reason"] for e in _entries(home, Action.REFUSED)]
+    assert reasons == ["wrong name or password"] * LOCKOUT_ATTEMPTS + ["locked out"]
+    app.text_input(key="sign_in_name").input("sam")  # another name is not locked out
+    app.button(key="sign_in_submit").click().run()
+    assert app.session_state[SESSION_USER] == "sam"
