@@ -132,6 +132,9 @@ def test_a_folder_that_leads_outside_the_uploads_is_refused(
         ("calls.jsonl", b"\xff\xfe{}", "calls.jsonl is not UTF-8 text"),
         ("calls.exe", CSV, r"a source file must be one of \.csv"),
     ],
+    # fixed ids: the workbook's bytes hold the time it was made, and pytest-xdist needs every
+    # worker to collect the same test names
+    ids=["csv-as-xlsx", "xlsx-as-csv", "nul", "latin-1", "utf-16", "exe"],
 )
 def test_content_must_match_the_type(name: str, data: bytes, message: str) -> None:
     with pytest.raises(InputError, match=message):
