@@ -51,6 +51,7 @@ __all__ = [
     "allowed",
     "authorise",
     "locked_until",
+    "log_refusal",
     "refusal",
     "roles_with",
     "users_file",
@@ -407,6 +408,20 @@ def authorise(
     reason = refusal(found, needs, name=user)
     if reason is None:
         return found
+    log_refusal(settings, user, needs, reason, what=what, objects=objects)
+    raise AccessDenied(f"Refused: {reason}. The refusal is in the audit log.")
+
+
+def log_refusal(
+    settings: Settings,
+    user: str,
+    needs: Iterable[Permission],
+    reason: str,
+    *,
+    what: str,
+    objects: Iterable[str] = (),
+) -> None:
+    """Append a ``refused`` entry: who asked for what, the reason, the permissions needed."""
     audit_log(settings).append(
         user,
         Action.REFUSED,
@@ -414,4 +429,3 @@ def authorise(
         objects,
         details={"reason": reason, "needs": ",".join(p.value for p in needs)},
     )
-    raise AccessDenied(f"Refused: {reason}. The refusal is in the audit log.")

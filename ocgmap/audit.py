@@ -278,16 +278,28 @@ class AuditLog:
         InputError
             If a line is not an audit entry (naming the line); run :meth:`verify` for more.
         """
-        result = []
-        for number, line in self._lines():
-            try:
-                result.append(AuditEntry.model_validate_json(line))
-            except ValidationError as exc:
-                raise InputError(
-                    f"{self.path} line {number} is not an audit entry "
-                    f"({str(exc).splitlines()[0]}); run `ocgmap audit verify`."
-                ) from exc
-        return result
+        return self.entries_from(1)
+
+    def entries_from(self, seq: int) -> list[AuditEntry]:
+        """The entries from number ``seq`` on (lines before it are not parsed).
+
+        In a sound log entry ``n`` is line ``n``; :meth:`verify` checks that.
+
+        Raises
+        ------
+        InputError
+            If one of those lines is not an audit entry (naming the line).
+        """
+        return [self._entry(n, line) for n, line in self._lines() if n >= seq]
+
+    def _entry(self, number: int, line: str) -> AuditEntry:
+        try:
+            return AuditEntry.model_validate_json(line)
+        except ValidationError as exc:
+            raise InputError(
+                f"{self.path} line {number} is not an audit entry "
+                f"({str(exc).splitlines()[0]}); run `ocgmap audit verify`."
+            ) from exc
 
     def verify(self) -> VerifyResult:
         """Check every line: its own hash, its link to the line before, its sequence number.

@@ -49,26 +49,28 @@ def copy_new(log: AuditLog, store: GraphStore) -> CopyCheck | None:
     if not isinstance(store, Neo4jStore):
         return None
     name = log_name(log)
-    try:
-        entries = log.entries()
+    last = store.audit_last(name)
+    try:  # the newest copied entry, to check it, and the ones after it: no more is parsed
+        entries = log.entries_from(last[0] if last else 1)
     except InputError as exc:
         return CopyCheck(ok=False, message=str(exc))
-    last = store.audit_last(name)
     if last is not None:
         seq, digest = last
-        if len(entries) < seq:
+        if not entries:
             return CopyCheck(
                 ok=False,
-                message=f"the Neo4j copy holds {seq} entries but the file only {len(entries)} "
+                message=f"the Neo4j copy holds {seq} entries but the file fewer "
                 "(lines cut off the end)",
             )
-        if entries[seq - 1].hash != digest:
+        if (entries[0].seq, entries[0].hash) != (seq, digest):
             return CopyCheck(
                 ok=False, message=f"entry {seq} differs from its Neo4j copy (file rewritten)"
             )
-    new = entries[last[0] if last else 0 :]
-    store.copy_audit(name, _rows(new))
-    return CopyCheck(ok=True, copied=len(new), message=f"{len(new)} new entries copied to Neo4j")
+        entries = entries[1:]
+    store.copy_audit(name, _rows(entries))
+    return CopyCheck(
+        ok=True, copied=len(entries), message=f"{len(entries)} new entries copied to Neo4j"
+    )
 
 
 def compare(log: AuditLog, store: Neo4jStore) -> CopyCheck:

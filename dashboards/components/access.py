@@ -16,7 +16,15 @@ from collections.abc import Iterable
 
 import streamlit as st
 
-from ocgmap.access import Permission, User, Users, locked_until, refusal, roles_with
+from ocgmap.access import (
+    Permission,
+    User,
+    Users,
+    locked_until,
+    log_refusal,
+    refusal,
+    roles_with,
+)
 from ocgmap.audit import Action, Detail, audit_log
 from ocgmap.config import Settings
 
@@ -149,13 +157,7 @@ def require(
     logged: set[tuple[str, ...]] = st.session_state.setdefault(_LOGGED, set())
     if key not in logged:
         logged.add(key)
-        audit_log(Settings()).append(
-            user.name,
-            Action.REFUSED,
-            what,
-            items,
-            details={"reason": reason, "needs": ",".join(p.value for p in needs)},
-        )
+        log_refusal(Settings(), user.name, needs, reason, what=what, objects=items)
     if show:
         st.warning(f"Refused: {reason}.")
     return None
