@@ -19,13 +19,14 @@ from rich.table import Table
 from ocgmap import __version__
 from ocgmap.access import Permission, Role, Users, authorise
 from ocgmap.audit import Action, audit_log
-from ocgmap.config import Settings, StoreKind
+from ocgmap.config import Engine, Settings, StoreKind
 from ocgmap.errors import InputError, OcgmapError
 from ocgmap.progress import progress_bars
 from ocgmap.schema.models import Counts
 from ocgmap.store import GraphStore, open_store
 
 if TYPE_CHECKING:
+    from loaders.mapping import ColumnMapping
     from loaders.pipeline import LoadReport
     from ocgmap.audit import AuditLog
     from ocgmap.audit_copy import CopyCheck
@@ -229,14 +230,37 @@ def load(
     ] = None,
     store: StoreOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Write neo4j-admin import files to --out instead of a store "
+            "(a first load; docs/bulk-import.md).",
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="With --bulk: the folder for the import files.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --bulk: replace what --out holds.")
+    ] = False,
 ) -> None:
     """Load source files into the graph: validate, quarantine, resolve, write."""
     from loaders.mapping import load_mapping
     from loaders.pipeline import run
 
+    if bulk and out is None:
+        raise InputError("--bulk writes import files: name their folder with --out DIR.")
+    if not bulk and (out is not None or force):
+        raise InputError("--out and --force go with --bulk (ocgmap load --bulk PATH --out DIR).")
+    if bulk and store is not None:
+        raise InputError("--bulk writes files for Neo4j, not to a store: leave out --store.")
     settings = Settings()
     who = _authorise(settings, Permission.LOAD, what="load", objects=(p.name for p in paths))
     column_map = load_mapping(mapping) if mapping else None
+    if bulk and out is not None:
+        _load_bulk(paths, out, force, settings, source, column_map, who, as_json)
+        return
     graph = _open(store)
     try:
         with progress_bars("loading") as progress:
@@ -259,7 +283,45 @@ def load(
         raise typer.Exit(1)
 
 
-def _print_load(report: LoadReport, home: Path) -> None:
+def _load_bulk(
+    paths: list[Path],
+    out: Path,
+    force: bool,
+    settings: Settings,
+    source: str | None,
+    column_map: ColumnMapping | None,
+    who: str,
+    as_json: bool,
+) -> None:
+    """``load --bulk``: the same load, written as neo4j-admin import files in ``out``."""
+    from loaders.bulk import bulk_load, check_target
+
+    check_target(out, force)  # before any work
+    with progress_bars("bulk load") as progress:
+        done = bulk_load(
+            paths,
+            out,
+            settings.home,
+            force=force,
+            source=source,
+            mapping=column_map,
+            progress=progress,
+            user=who,
+        )
+    if as_json:
+        data = {
+            "report": done.report.model_dump(mode="json"),
+            "out": str(done.out),
+            "manifest": done.manifest.model_dump(mode="json"),
+        }
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        _print_load(done.report, settings.home, bulk_out=done.out)
+    if any(f.error for f in done.report.files):
+        raise typer.Exit(1)
+
+
+def _print_load(report: LoadReport, home: Path, bulk_out: Path | None = None) -> None:
     table = Table(title=f"load {report.load_id} into the {report.store} store")
     for column in ("file", "source", "rows", "loaded", "quarantined", "skipped"):
         table.add_column(column, justify="left" if column in ("file", "source") else "right")
@@ -277,12 +339,18 @@ def _print_load(report: LoadReport, home: Path) -> None:
             err.print(f"[red]error:[/red] {f.error}", soft_wrap=True, highlight=False)
     if any(f.quarantine_file for f in report.files):
         console.print(f"quarantined rows: {home / 'quarantine' / report.load_id}")
+    where = "in the store" if bulk_out is None else f"written as import files to {bulk_out}"
     console.print(
         f"{sum(report.nodes.values()):,} nodes and "
-        f"{sum(report.relationships.values()):,} relationships in the store; "
+        f"{sum(report.relationships.values()):,} relationships {where}; "
         f"{report.possibly_same} possible matches; "
         f"report: {home / 'loads' / report.load_id / 'report.json'}"
     )
+    if bulk_out is not None:
+        console.print(
+            f"next, into an empty Neo4j database: scripts/neo4j-local import {bulk_out}",
+            highlight=False,
+        )
 
 
 @app.command("analyse")
@@ -315,6 +383,14 @@ def analyse(
         int,
         typer.Option("--jobs", min=1, help="Processes to use (2: hash the data alongside)."),
     ] = 2,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="python: project and cluster in Python; gds: inside Neo4j with the Graph "
+            "Data Science library (neo4j store only).",
+        ),
+    ] = "python",
     store: StoreOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
@@ -348,6 +424,7 @@ def analyse(
                 scheme=scheme,
                 progress=progress,
                 jobs=jobs,
+                engine=engine,
             )
         saved = save_run(run, settings.home, user=who)
     finally:

@@ -15,6 +15,8 @@ from ocgmap.schema import BandScheme, load_bands
 __all__ = ["Settings", "StoreKind", "band_scheme"]
 
 StoreKind = Literal["neo4j", "embedded"]
+#: Where an analysis projects and clusters: in Python (networkx), or in Neo4j with GDS.
+Engine = Literal["python", "gds"]
 
 
 class Settings(BaseSettings):

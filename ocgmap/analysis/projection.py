@@ -209,6 +209,7 @@ def project(
     half_life_days: float = 365.0,
     max_pivot_degree: int = 6,
     trusted_matches: Iterable[str] = TRUSTED_MATCHES,
+    as_of: dt.datetime | None = None,
 ) -> Projection:
     """Project a store graph onto the weighted association graph.
 
@@ -222,6 +223,9 @@ def project(
         A phone or address shared by more actors than this is a hub and glues nothing.
     trusted_matches : iterable of str
         ``POSSIBLY_SAME`` methods that count as associations.
+    as_of : datetime, optional
+        Measure recency from here instead of the newest event in ``typed`` (a part of a
+        graph is weighed as the whole graph would be).
 
     Returns
     -------
@@ -241,7 +245,7 @@ def project(
     (['Haulier:CH:1', 'Vehicle:AB12CDE'], 1.0)
     """
     schema = load_schema()
-    weigher = _Weigher(_as_of(typed), half_life_days)
+    weigher = _Weigher(as_of if as_of is not None else _as_of(typed), half_life_days)
     graph = nx.Graph()
     graph.add_nodes_from(
         (n, {"label": str(a["label"]), "key": a["key"]})

@@ -162,6 +162,10 @@ class AnalysisParams(_Model):
     max_cluster_size: int = Field(
         default=2500, ge=10, description="components larger than this are split into communities"
     )
+    engine: Literal["python", "gds"] = Field(
+        default="python",
+        description="where projection and clustering run: in Python, or in Neo4j with GDS",
+    )
     community: Literal["auto", "networkx", "leiden"] = "auto"
     resolution: float = Field(default=1.0, gt=0.0)
     seed: int = 7

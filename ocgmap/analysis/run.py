@@ -46,12 +46,20 @@ from ocgmap.analysis.results import (
 )
 from ocgmap.analysis.scope import cluster_scope
 from ocgmap.analysis.scoring import ClusterScorer, Weights, load_weights, recommend_band
-from ocgmap.config import band_scheme
+from ocgmap.config import Engine, band_scheme
 from ocgmap.errors import AnalysisError
 from ocgmap.schema import BandScheme, load_schema
 from ocgmap.store.base import GraphStore
 
-__all__ = ["Progress", "analyse", "analyse_graph", "data_hash"]
+__all__ = [
+    "Engine",
+    "Progress",
+    "analyse",
+    "analyse_graph",
+    "data_hash",
+    "digest_items",
+    "score_clusters",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -89,25 +97,40 @@ def data_hash(typed: nx.MultiDiGraph) -> str:
 
     Provenance tokens are left out (two loads of the same files get different load ids), and
     so are empty values (one store keeps an unset ``first_seen`` as null, the other omits it);
-    the hash is the same for the same data in either store.
+    the hash is the same for the same data in either store, and from either engine.
     """
-    lines = []
-    for node, attrs in typed.nodes(data=True):
-        if attrs.get("label") in _OUTPUT_LABELS:
-            continue
-        props = {k: v for k, v in attrs.items() if k not in _UNHASHED and v is not None}
-        lines.append(json.dumps([node, props], sort_keys=True, default=_plain))
-    for u, v, attrs in typed.edges(data=True):
-        if attrs.get("type") in _OUTPUT_TYPES:
-            continue
-        props = {k: x for k, x in attrs.items() if k not in _UNHASHED and x is not None}
-        lines.append(json.dumps([u, v, props], sort_keys=True, default=_plain))
-    lines.sort()
-    digest = hashlib.sha256()
-    for line in lines:
-        digest.update(line.encode("utf-8"))
-        digest.update(b"\n")
-    return digest.hexdigest()
+    nodes = ((n, str(a.get("label")), None, a) for n, a in typed.nodes(data=True))
+    edges = ((u, v, str(k), a) for u, v, k, a in typed.edges(keys=True, data=True))
+    return digest_items(itertools.chain(nodes, edges))
+
+
+def digest_items(items: Iterable[tuple[str, str, str | None, Mapping[str, Any]]]) -> str:
+    """The data hash of a stream of nodes and relationships, in any order.
+
+    Nodes come as ``(id, label, None, attrs)`` and relationships as ``(start, end, key,
+    attrs)`` (:meth:`Neo4jStore.stream` gives such a stream).
+
+    Each item becomes one canonical JSON line; the digest is the SHA-256 of the number of
+    lines and the sum (mod 2**256) of their SHA-256s, so the stream needs no sorting and no
+    copy in memory. It fingerprints the input for reproducibility; it is not a security
+    control (the audit log's hash chain is).
+    """
+    total, count = 0, 0
+    for a, b, key, attrs in items:
+        if key is None:
+            if attrs.get("label") in _OUTPUT_LABELS:
+                continue
+            props = {k: v for k, v in attrs.items() if k not in _UNHASHED and v is not None}
+            line = json.dumps([a, props], sort_keys=True, default=_plain)
+        else:
+            if attrs.get("type") in _OUTPUT_TYPES:
+                continue
+            props = {k: x for k, x in attrs.items() if k not in _UNHASHED and x is not None}
+            line = json.dumps([a, b, props], sort_keys=True, default=_plain)
+        total += int.from_bytes(hashlib.sha256(line.encode("utf-8")).digest(), "big")
+        count += 1
+    summary = f"ocgmap-data-hash-2\n{count}\n{total % 2**256:064x}"
+    return hashlib.sha256(summary.encode("ascii")).hexdigest()
 
 
 def _send_hash(typed: nx.MultiDiGraph, conn: Connection) -> None:
@@ -442,6 +465,43 @@ def analyse_graph(
         seed=params.seed,
     )
     tick("cluster", 1)
+    return score_clusters(
+        typed,
+        proj,
+        clusters,
+        params=params,
+        weights=weights,
+        scheme=scheme,
+        store_name=store_name,
+        progress=tick,
+        digest_of=digest_of,
+        generated=generated,
+        size=(typed.number_of_nodes(), typed.number_of_edges()),
+    )
+
+
+def score_clusters(
+    typed: nx.MultiDiGraph,
+    proj: Projection,
+    clusters: Sequence[frozenset[str]],
+    *,
+    params: AnalysisParams,
+    weights: Weights,
+    scheme: BandScheme,
+    store_name: str,
+    progress: Progress,
+    digest_of: Callable[[], str],
+    generated: dt.datetime,
+    size: tuple[int, int],
+    cluster_count: int | None = None,
+) -> AnalysisRun:
+    """Everything after clustering: ids, features, scores, bands, challenges, explanations.
+
+    ``typed`` need only hold the clusters' members and what is around them (the in-database
+    engine passes that part); ``size`` is the whole graph's node and relationship count, and
+    ``cluster_count`` the number of clusters when ``clusters`` holds only the scored ones.
+    """
+    tick = progress
     ctx = Context(proj)
     mapped, ocgs = _mapping(typed)
     scored = [
@@ -526,11 +586,11 @@ def analyse_graph(
         data_hash=digest,
         previous_run_id=previous.run_id,
         summary=RunSummary(
-            nodes=typed.number_of_nodes(),
-            edges=typed.number_of_edges(),
+            nodes=size[0],
+            edges=size[1],
             projected_nodes=proj.graph.number_of_nodes(),
             projected_edges=proj.graph.number_of_edges(),
-            clusters=len(clusters),
+            clusters=len(clusters) if cluster_count is None else cluster_count,
             scored=len(results),
             challenged=sum(1 for r in results if r.challenge),
             as_of=proj.as_of,
@@ -553,6 +613,7 @@ def analyse(
     write: bool = True,
     progress: Progress | None = None,
     jobs: int = 1,
+    engine: Engine = "python",
 ) -> AnalysisRun:
     """Analyse what a store holds, write the run back into it and (optionally) to a file.
 
@@ -570,19 +631,33 @@ def analyse(
         ``progress(step, n)`` as steps advance.
     jobs : int
         As for :func:`analyse_graph`.
+    engine : {"python", "gds"}
+        ``"gds"`` projects and clusters inside Neo4j with the Graph Data Science library
+        (:mod:`ocgmap.analysis.indb`); it needs the Neo4j store.
     """
     tick = progress or (lambda step, n: None)
-    typed = store.to_networkx()
-    tick("read the graph", 1)
-    run = analyse_graph(
-        typed,
-        params,
-        weights=weights,
-        scheme=scheme,
-        store_name=store.name,
-        progress=progress,
-        jobs=jobs,
-    )
+    if engine == "gds":
+        from ocgmap.analysis.indb import analyse_in_database
+        from ocgmap.store.neo4j import Neo4jStore
+
+        if not isinstance(store, Neo4jStore):
+            raise AnalysisError(
+                f"--engine gds runs inside Neo4j: it needs the neo4j store, not the {store.name} "
+                "store (set NEO4J_URI, or use --engine python)."
+            )
+        run = analyse_in_database(store, params, weights=weights, scheme=scheme, progress=progress)
+    else:
+        typed = store.to_networkx()
+        tick("read the graph", 1)
+        run = analyse_graph(
+            typed,
+            params,
+            weights=weights,
+            scheme=scheme,
+            store_name=store.name,
+            progress=progress,
+            jobs=jobs,
+        )
     if write:
         store.write_results(run)
         tick("write back", 1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any, LiteralString
 
@@ -510,6 +510,127 @@ class Neo4jStore:
                     edges.append((u, v, f"{rel}|{attrs['key']}", attrs))
             graph.add_edges_from(edges)
         return graph
+
+    def stream(self) -> Iterator[tuple[str, str, str | None, dict[str, Any]]]:
+        """Every node as ``(id, label, None, attrs)`` and relationship as ``(u, v, key, attrs)``.
+
+        The same ids and attributes as :meth:`to_networkx`, one label or type at a time, so a
+        digest of the graph needs no copy of it in memory.
+        """
+        for label in Label:
+            temporal = q.temporal_properties(label)
+            for rec in self._read(q.all_nodes_query(label)):
+                attrs = _map_attrs(rec["n"], temporal)
+                attrs["label"] = str(label)
+                yield f"{label}:{attrs['key']}", str(label), None, attrs
+        for rel in RelType:
+            temporal = q.temporal_properties(rel)
+            for rec in self._read(q.all_relationships_query(rel)):
+                attrs = _map_attrs(rec["r"], temporal)
+                attrs["type"] = str(rel)
+                attrs.setdefault("key", "")
+                u = f"{rec['start_label']}:{rec['start_key']}"
+                v = f"{rec['end_label']}:{rec['end_key']}"
+                yield u, v, f"{rel}|{attrs['key']}", attrs
+
+    def context(
+        self,
+        element_ids: Mapping[str, str],
+        *,
+        expand: Callable[[int, str], Collection[RelType] | None],
+        outgoing: Callable[[int], bool],
+        steps: int,
+        extra_labels: Collection[Label] = (),
+        extra_types: Collection[RelType] = (),
+        skip: Collection[str] = (),
+    ) -> nx.MultiDiGraph:
+        """The part of the graph around some nodes, as :meth:`to_networkx` would show it.
+
+        Starting from ``element_ids``, each of ``steps`` steps follows, from the nodes the
+        previous step reached, the relationship types ``expand(step, label)`` names (``None``:
+        do not go on from that node), outgoing only when ``outgoing(step)``. Every node of
+        ``extra_labels`` and every relationship of ``extra_types`` (with both ends) is added.
+        Nodes in ``skip`` (element ids) are never gone on from.
+
+        Parameters
+        ----------
+        element_ids : mapping
+            Element id -> label of the nodes to start from.
+        """
+        graph = nx.MultiDiGraph()
+        labels: dict[str, str] = dict(element_ids)
+        seen_rels: set[str] = set()
+        skipped = set(skip)
+        frontier = {e: "" for e in element_ids if e not in skipped}
+        for label in extra_labels:
+            for rec in self._read(q.element_ids_query(label)):
+                labels[str(rec["id"])] = str(label)
+        for rel in extra_types:
+            self._add_rels(graph, rel, None, labels, seen_rels)
+        wanted = set(frontier)
+        for step in range(steps):
+            by_type: defaultdict[RelType, list[str]] = defaultdict(list)
+            for eid in frontier:
+                for rel in expand(step, labels.get(eid, "")) or ():
+                    by_type[rel].append(eid)
+            reached: set[str] = set()
+            for rel, ids in by_type.items():
+                reached |= self._add_rels(graph, rel, ids, labels, seen_rels, outgoing(step))
+            frontier = {e: "" for e in reached - wanted if e not in skipped}
+            wanted |= reached
+        self._add_nodes(graph, wanted | set(labels), labels)
+        return graph
+
+    def _add_rels(
+        self,
+        graph: nx.MultiDiGraph,
+        rel: RelType,
+        ids: list[str] | None,
+        labels: dict[str, str],
+        seen: set[str],
+        outgoing: bool = False,
+    ) -> set[str]:
+        temporal = q.temporal_properties(rel)
+        if ids is None:
+            query = q.all_relationships_with_ids_query(rel)
+            records = self._read(query)
+        else:
+            records = []
+            for chunk in _batched(ids, 5000):
+                records += self._read(q.relationships_of_query(rel, outgoing), ids=chunk)
+        reached: set[str] = set()
+        for rec in records:
+            s, e = str(rec["s"]), str(rec["e"])
+            labels[s], labels[e] = str(rec["start_label"]), str(rec["end_label"])
+            reached.update((s, e))
+            if rec["rid"] in seen:
+                continue
+            seen.add(rec["rid"])
+            attrs = _map_attrs(rec["r"], temporal)
+            attrs["type"] = str(rel)
+            attrs.setdefault("key", "")
+            u = f"{rec['start_label']}:{rec['start_key']}"
+            v = f"{rec['end_label']}:{rec['end_key']}"
+            graph.add_edges_from([(u, v, f"{rel}|{attrs['key']}", attrs)])
+        return reached
+
+    def _add_nodes(self, graph: nx.MultiDiGraph, ids: set[str], labels: dict[str, str]) -> None:
+        by_label: defaultdict[str, list[str]] = defaultdict(list)
+        for eid in ids:
+            if eid in labels:
+                by_label[labels[eid]].append(eid)
+        for name, chunk_ids in by_label.items():
+            label = Label(name)
+            temporal = q.temporal_properties(label)
+            for chunk in _batched(chunk_ids, 5000):
+                for rec in self._read(q.nodes_by_id_query(label), ids=chunk):
+                    attrs = _map_attrs(rec["n"], temporal)
+                    attrs["label"] = str(label)
+                    node = f"{label}:{attrs['key']}"
+                    if node in graph:
+                        graph.nodes[node].update(attrs)
+                    else:
+                        graph.add_node(node, **attrs)
 
     def counts(self) -> Counts:
         """Node counts per label and relationship counts per type (zeros omitted)."""

@@ -340,3 +340,46 @@ def count_nodes_query(label: Label) -> LiteralString:
 def count_relationships_query(rel: RelType) -> LiteralString:
     """Relationship count of one type (answered from the count store)."""
     return f"MATCH ()-[r:{_type(rel)}]->() RETURN count(r) AS n"
+
+
+def relationships_of_query(rel: RelType, outgoing: bool = False) -> LiteralString:
+    """Relationships of one type at the nodes whose element ids are ``$ids``.
+
+    Both ways, or only outgoing; as maps, with the element id, label and key of both ends.
+    """
+    arrow = "->" if outgoing else "-"
+    return cast(
+        LiteralString,
+        "UNWIND $ids AS id MATCH (a) WHERE elementId(a) = id\n"
+        f"MATCH (a)-[r:{_type(rel)}]{arrow}(b)\n"
+        "WITH DISTINCT r\n"
+        f"RETURN elementId(r) AS rid, {_as_map('r', rel)} AS r,\n"
+        "       elementId(startNode(r)) AS s, labels(startNode(r))[0] AS start_label,\n"
+        "       startNode(r).key AS start_key, elementId(endNode(r)) AS e,\n"
+        "       labels(endNode(r))[0] AS end_label, endNode(r).key AS end_key",
+    )
+
+
+def nodes_by_id_query(label: Label) -> LiteralString:
+    """Nodes of one label whose element ids are ``$ids``, as maps (see :func:`_as_map`)."""
+    return cast(
+        LiteralString,
+        f"UNWIND $ids AS id MATCH (n:{_label(label)}) WHERE elementId(n) = id\n"
+        f"RETURN elementId(n) AS id, {_as_map('n', label)} AS n",
+    )
+
+
+def element_ids_query(label: Label) -> LiteralString:
+    """Element ids of every node of one label (``$rel``-less: the whole label)."""
+    return f"MATCH (n:{_label(label)}) RETURN elementId(n) AS id"
+
+
+def all_relationships_with_ids_query(rel: RelType) -> LiteralString:
+    """Every relationship of one type as :func:`relationships_of_query` returns them."""
+    return cast(
+        LiteralString,
+        f"MATCH (a)-[r:{_type(rel)}]->(b)\n"
+        f"RETURN elementId(r) AS rid, {_as_map('r', rel)} AS r,\n"
+        "       elementId(a) AS s, labels(a)[0] AS start_label, a.key AS start_key,\n"
+        "       elementId(b) AS e, labels(b)[0] AS end_label, b.key AS end_key",
+    )

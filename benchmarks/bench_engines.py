@@ -1,0 +1,146 @@
+"""Benchmark the analysis engines on one Neo4j world: Python (networkx / igraph) vs GDS.
+
+Load a world into a throwaway Neo4j that has the GDS plugin (``scripts/neo4j-local`` installs
+it), then:
+
+    python benchmarks/bench_engines.py --uri bolt://127.0.0.1:7699 --password ... [--repeat 1]
+
+Each engine runs in a child process (so the peak RSS is its own; GDS's memory is in the
+server and is reported apart from it), nothing is written back:
+
+- ``python/networkx``: ``Neo4jStore.to_networkx()`` then ``analyse_graph`` with networkx
+  Louvain for components above ``max_cluster_size`` (the baseline);
+- ``python/igraph``: the same with igraph's Leiden;
+- ``gds``: ``analyse_in_database`` (projection and clustering in the server, the scored
+  clusters' context read back).
+
+The ratio of each to the baseline is measured in the same run; the results of the engines
+are compared (same clusters and scores) and the comparison printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+_CHILD = r"""
+import json, resource, sys, time
+from ocgmap.store.neo4j import Neo4jStore
+from ocgmap.analysis.results import AnalysisParams
+
+uri, password, engine, out = sys.argv[1:5]
+store = Neo4jStore.connect(uri, "neo4j", password)
+steps = {}
+last = [time.perf_counter()]
+
+def tick(step, n):
+    now = time.perf_counter()
+    steps[step] = steps.get(step, 0.0) + now - last[0]
+    last[0] = now
+
+start = time.perf_counter()
+if engine == "gds":
+    from ocgmap.analysis.indb import analyse_in_database
+    run = analyse_in_database(store, AnalysisParams(), progress=tick)
+else:
+    from ocgmap.analysis.run import analyse_graph
+    typed = store.to_networkx()
+    tick("read the graph", 1)
+    community = "networkx" if engine == "python/networkx" else "leiden"
+    run = analyse_graph(typed, AnalysisParams(community=community), progress=tick, jobs=1)
+total = time.perf_counter() - start
+run.write(out)
+print(json.dumps({
+    "engine": engine,
+    "seconds": total,
+    "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "steps": steps,
+    "summary": run.summary.model_dump(mode="json"),
+}))
+"""
+
+ENGINES = ("python/networkx", "python/igraph", "gds")
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def run_engine(uri: str, password: str, engine: str, out: Path) -> dict[str, Any]:
+    """Analyse in a child process; return its time, peak RSS and steps."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, uri, password, engine, str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _same(a: Path, b: Path) -> str:
+    from ocgmap.analysis.results import AnalysisRun
+
+    x, y = AnalysisRun.read(a), AnalysisRun.read(b)
+    core = [c.model_dump(exclude={"change"}) for c in x.clusters]
+    other = [c.model_dump(exclude={"change"}) for c in y.clusters]
+    if core == other and x.data_hash == y.data_hash:
+        return "identical results"
+    same_members = [c.member_keys() for c in x.clusters] == [c.member_keys() for c in y.clusters]
+    challenged = [c.cluster_id for c in x.challenges] == [c.cluster_id for c in y.challenges]
+    return f"members equal: {same_members}; challenge list equal: {challenged}"
+
+
+def main() -> None:
+    """Run the engines and print a markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--uri", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--engines", nargs="*", default=list(ENGINES), choices=ENGINES)
+    parser.add_argument("--out", type=Path, default=Path("bench-engines.json"))
+    parser.add_argument("--work", type=Path, default=Path("/tmp/ocgmap-bench-engines"))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    from ocgmap import __version__
+
+    results = []
+    for engine in args.engines:
+        out = args.work / f"{engine.replace('/', '-')}.json"
+        started = time.perf_counter()
+        result = run_engine(args.uri, args.password, engine, out)
+        result["wall"] = time.perf_counter() - started
+        result["results_file"] = str(out)
+        results.append(result)
+        _say(f"{engine}: {result['seconds']:.1f} s, peak RSS {result['peak_rss_mib']:,.0f} MiB")
+    base = results[0]
+    _say("")
+    _say("| engine | store edges | analyse | vs first | peak RSS (Python) | steps |")
+    _say("|---|---|---|---|---|---|")
+    for r in results:
+        steps = ", ".join(f"{k} {v:.1f} s" for k, v in r["steps"].items() if v >= 0.5)
+        _say(
+            f"| {r['engine']} | {r['summary']['edges']:,} | {r['seconds']:.1f} s "
+            f"| {base['seconds'] / r['seconds']:.2f}x | {r['peak_rss_mib']:,.0f} MiB | {steps} |"
+        )
+    for r in results[1:]:
+        _say(
+            f"{r['engine']} vs {base['engine']}: "
+            f"{_same(Path(base['results_file']), Path(r['results_file']))}"
+        )
+    machine = {
+        "python": platform.python_version(),
+        "ocgmap": __version__,
+        "cores": __import__("os").cpu_count(),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    args.out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

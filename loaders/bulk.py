@@ -1,0 +1,131 @@
+"""A first load as ``neo4j-admin database import`` files: ``ocgmap load --bulk PATH --out DIR``.
+
+The files go through the one load pipeline (:func:`loaders.pipeline.run`): the same
+validation, normalisation, resolution, quarantine, load report and audit entries as a normal
+load, into a :class:`~ocgmap.store.admin_import.BulkStore` instead of Neo4j. The graph is then
+written as CSV files and ``manifest.json`` into ``DIR.tmp``, which is renamed to ``DIR`` only
+when complete; ``scripts/neo4j-local import DIR`` imports them into an empty database.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from loaders.mapping import ColumnMapping
+from loaders.pipeline import LoadReport, Progress, run
+from ocgmap.errors import InputError
+from ocgmap.store.admin_import import BulkStore, ImportManifest, write_import
+
+__all__ = ["BulkLoad", "bulk_load", "check_target"]
+
+
+class BulkLoad(BaseModel):
+    """What a bulk load did: the load report, and the import folder with its manifest."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    report: LoadReport
+    out: Path
+    manifest: ImportManifest
+
+
+def check_target(out: Path, force: bool = False) -> None:
+    """Refuse an output folder that is a file, or that holds anything unless ``force``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> check_target(folder / "new")
+    >>> (folder / "old.csv").write_text("x")
+    1
+    >>> try:
+    ...     check_target(folder)
+    ... except InputError:
+    ...     print("refused")
+    refused
+    """
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file, not a folder: choose another --out.")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise InputError(
+            f"{out} is not empty: choose an empty or new folder for --out, or add --force to "
+            "replace what it holds."
+        )
+
+
+def _replace(staging: Path, out: Path) -> None:
+    """Put the finished ``staging`` folder at ``out``, replacing what is there, atomically."""
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    old = out.with_name(f".{out.name}.old-{secrets.token_hex(3)}")
+    os.replace(out, old)
+    try:
+        os.replace(staging, out)
+    except BaseException:
+        os.replace(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def bulk_load(
+    paths: Iterable[Path],
+    out: Path,
+    home: Path,
+    *,
+    force: bool = False,
+    source: str | None = None,
+    mapping: ColumnMapping | None = None,
+    progress: Progress | None = None,
+    user: str | None = None,
+) -> BulkLoad:
+    """Load files as a normal load does, but into Neo4j import files in ``out``.
+
+    Parameters
+    ----------
+    paths : iterable of pathlib.Path
+        Files, or folders whose files are recognised by their standard names.
+    out : pathlib.Path
+        The folder to write; it must be new or empty unless ``force``.
+    home : pathlib.Path
+        ``OCGMAP_HOME``: quarantine files, the load report and the audit log go under it.
+    force : bool
+        Replace whatever ``out`` holds (only once the new files are complete).
+    source, mapping, progress, user
+        As for :func:`loaders.pipeline.run`.
+
+    Returns
+    -------
+    BulkLoad
+        The load report (its ``store`` is ``neo4j``, where the data is bound) and manifest.
+
+    Raises
+    ------
+    InputError
+        ``out`` is a file, or not empty without ``force``.
+    StoreError
+        A value the import tool cannot express; nothing is written to ``out``.
+    """
+    out = Path(out)
+    check_target(out, force)
+    staging = out.with_name(out.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        store = BulkStore(staging / ".graph.json")
+        report = run(
+            paths, store, home, source=source, mapping=mapping, progress=progress, user=user
+        )
+        manifest = write_import(store, staging, report.load_id)
+        _replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BulkLoad(report=report, out=out, manifest=manifest)

@@ -1,0 +1,74 @@
+"""``--engine gds``: projection and clustering inside the test Neo4j with its GDS library.
+
+The analysis acceptance checks run on the in-database engine, and on the same data it must
+give exactly the Python engine's results: the same clusters, ids, features, scores, reasons,
+key players and suggested links, the same data hash and the same summary.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from acceptance import assert_analysis_accepted
+
+from loaders.pipeline import run as load
+from ocgmap.analysis.results import AnalysisParams, ClusterResult
+from ocgmap.analysis.run import analyse
+from ocgmap.errors import AnalysisError
+from ocgmap.store import GraphStore
+from ocgmap.store.embedded import EmbeddedStore
+from ocgmap.synth import generate
+
+pytestmark = pytest.mark.neo4j
+
+#: The worlds of the analysis acceptance tests (tests/integration/test_analysis.py).
+SEEDS, SCALE = (3, 8), 0.02
+PARAMS = AnalysisParams(detail_clusters=8)
+
+
+def _core(cluster: ClusterResult) -> dict[str, object]:
+    return cluster.model_dump(exclude={"change"})
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_gds_engine_passes_the_acceptance_checks_and_matches_the_python_engine(
+    neo4j_session_store: GraphStore, tmp_path: Path, seed: int
+) -> None:
+    store = neo4j_session_store
+    store.wipe()
+    truth = generate(tmp_path / "data", seed=seed, scale=SCALE)
+    load([tmp_path / "data"], store, tmp_path)
+
+    run = analyse(store, PARAMS, engine="gds", out=tmp_path / "gds.json")
+    assert run.params.engine == "gds"
+    assert_analysis_accepted(truth, run)
+    counts = store.counts()
+    assert counts.relationships["IN_CLUSTER"] == sum(len(c.members) for c in run.clusters)
+
+    # the Python engine on the same store: the same results, and it carries the ids on
+    python = analyse(store, PARAMS, engine="python", write=False)
+    assert python.previous_run_id == run.run_id
+    assert run.data_hash == python.data_hash
+    # the whole graph's size now counts the run the GDS engine wrote; the rest is the same
+    written = 1 + len(run.clusters)  # an AnalysisRun and its Cluster nodes
+    assert python.summary.nodes == run.summary.nodes + written
+    same = {"nodes", "edges"}
+    assert run.summary.model_dump(exclude=same) == python.summary.model_dump(exclude=same)
+    assert [_core(c) for c in run.clusters] == [_core(c) for c in python.clusters]
+    if seed != SEEDS[0]:
+        return
+    again = analyse(store, PARAMS, engine="gds")
+    assert again.previous_run_id == run.run_id
+    assert again.data_hash == run.data_hash
+    assert [_core(c) for c in again.clusters] == [_core(c) for c in run.clusters]
+    assert {c.change.status for c in again.clusters if c.change} == {"unchanged"}
+    # the catalogue graphs of the runs are dropped
+    left = store._read("CALL gds.graph.list() YIELD graphName RETURN count(*) AS n")  # type: ignore[attr-defined]
+    assert left[0]["n"] == 0
+
+
+def test_gds_engine_needs_the_neo4j_store(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "graph.json")
+    with pytest.raises(AnalysisError, match="needs the neo4j store"):
+        analyse(store, PARAMS, engine="gds")
