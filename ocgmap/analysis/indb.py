@@ -37,7 +37,7 @@ from ocgmap.store.gds import find_clusters_in_database
 if TYPE_CHECKING:
     from ocgmap.store.neo4j import Neo4jStore
 
-__all__ = ["CONTEXT_STEPS", "analyse_in_database"]
+__all__ = ["CONTEXT_STEPS", "WHOLE_GRAPH_SHARE", "analyse_in_database"]
 
 _OUTPUT_TYPES = frozenset({RelType.IN_CLUSTER, RelType.RESULT_OF, RelType.REVIEWS})
 _INPUT_TYPES = tuple(t for t in RelType if t not in _OUTPUT_TYPES)
@@ -54,6 +54,9 @@ _LAST_STEP: dict[str, tuple[RelType, ...]] = {
 #: Relationships followed out from the members: every type, then every type again from the
 #: entities and events reached, then :data:`_LAST_STEP`.
 CONTEXT_STEPS = 3
+#: When the scored clusters hold more than this share of all entities, their context is most
+#: of the graph, and the whole graph is read instead (label by label, type by type).
+WHOLE_GRAPH_SHARE = 0.5
 
 
 def _expand(step: int, label: str) -> Collection[RelType] | None:
@@ -71,6 +74,7 @@ def analyse_in_database(
     weights: Weights | None = None,
     scheme: BandScheme | None = None,
     progress: Progress | None = None,
+    whole_graph_share: float = WHOLE_GRAPH_SHARE,
 ) -> AnalysisRun:
     """Analyse what a Neo4j store holds, clustering inside the server with GDS.
 
@@ -82,6 +86,10 @@ def analyse_in_database(
         As for :func:`ocgmap.analysis.run.analyse_graph`.
     progress : callable, optional
         ``progress(step, n)`` as steps advance.
+    whole_graph_share : float
+        Read the whole graph instead of the clusters' context when the scored clusters hold
+        more than this share of all entities (1.0: always the context; the result is the
+        same either way).
 
     Returns
     -------
@@ -100,15 +108,20 @@ def analyse_in_database(
         digest = pool.submit(lambda: digest_items(store.stream()))
         found = find_clusters_in_database(store, params, tick)
         members = {eid: node.split(":", 1)[0] for node, eid in found.element_ids.items()}
-        typed = store.context(
-            members,
-            expand=_expand,
-            outgoing=lambda step: step == CONTEXT_STEPS - 1,
-            steps=CONTEXT_STEPS,
-            extra_labels=(Label.OCG, Label.ANALYSIS_RUN, Label.CLUSTER),
-            extra_types=(RelType.MEMBER_OF, RelType.IN_CLUSTER),
-            skip=found.hub_ids,
-        )
+        if len(members) > whole_graph_share * found.projected_nodes:
+            # the context would be most of the graph: one read of each label and type is
+            # quicker than following relationships step by step, and gives the same answer
+            typed = store.to_networkx()
+        else:
+            typed = store.context(
+                members,
+                expand=_expand,
+                outgoing=lambda step: step == CONTEXT_STEPS - 1,
+                steps=CONTEXT_STEPS,
+                extra_labels=(Label.OCG, Label.ANALYSIS_RUN, Label.CLUSTER),
+                extra_types=(RelType.MEMBER_OF, RelType.IN_CLUSTER),
+                skip=found.hub_ids,
+            )
         tick("read the clusters' context", 1)
         proj = project(
             typed,

@@ -99,9 +99,7 @@ def _graphs(gds: GraphDataScience) -> Iterator[Callable[[str], str]]:
         yield name
     finally:
         for graph in made:
-            gds.run_cypher(
-                "CALL gds.graph.drop($g, false) YIELD graphName RETURN graphName", {"g": graph}
-            )
+            gds.run_cypher(q.DROP_GRAPH, {"g": graph})
 
 
 def find_clusters_in_database(
@@ -136,21 +134,14 @@ def find_clusters_in_database(
         )["g"].iloc[0]
         step("project in Neo4j", 1)
         gds.run_cypher(
-            "CALL gds.graph.filter($strong, $full, 'n.hub = 0.0', 'r.weight >= $min', "
-            "{parameters: {min: $min}}) YIELD graphName RETURN graphName",
+            q.STRONG_LINKS,
             {"strong": strong, "full": full, "min": float(params.min_link_weight)},
         )
-        wcc = gds.run_cypher(
-            "CALL gds.wcc.mutate($g, {mutateProperty: 'component'}) "
-            "YIELD componentDistribution RETURN componentDistribution AS d",
-            {"g": strong},
-        )["d"].iloc[0]
+        wcc = gds.run_cypher(q.COMPONENTS, {"g": strong})["d"].iloc[0]
         properties = ["component"]
         if int(wcc.get("max") or 0) > params.max_cluster_size:
             gds.run_cypher(
-                "CALL gds.leiden.mutate($g, {mutateProperty: 'community', "
-                "relationshipWeightProperty: 'weight', randomSeed: $seed, concurrency: 1, "
-                "gamma: $gamma}) YIELD communityCount RETURN communityCount",
+                q.COMMUNITIES,
                 {"g": strong, "seed": int(params.seed), "gamma": float(params.resolution)},
             )
             properties.append("community")

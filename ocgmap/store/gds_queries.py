@@ -30,7 +30,11 @@ from ocgmap.schema.labels import Label, RelType
 __all__ = [
     "AS_OF",
     "CLUSTERS",
+    "COMMUNITIES",
+    "COMPONENTS",
+    "DROP_GRAPH",
     "HUBS",
+    "STRONG_LINKS",
     "factor_params",
     "projection_query",
 ]
@@ -235,4 +239,27 @@ CLUSTERS: str = (
     "RETURN count(*) AS clusters,\n"
     "       collect(CASE WHEN scored THEN\n"
     "         [n IN nodes | {id: elementId(n), node: labels(n)[0] + ':' + n.key}] END) AS scored"
+)
+
+
+#: Drop a catalogue graph ``$g`` if it exists.
+DROP_GRAPH = "CALL gds.graph.drop($g, false) YIELD graphName RETURN graphName"
+
+#: ``$strong``: the strong links of ``$full`` (weight at least ``$min``) without hubs.
+STRONG_LINKS = (
+    "CALL gds.graph.filter($strong, $full, 'n.hub = 0.0', 'r.weight >= $min', "
+    "{parameters: {min: $min}}) YIELD graphName RETURN graphName"
+)
+
+#: Weakly connected components of ``$g`` into the node property ``component``.
+COMPONENTS = (
+    "CALL gds.wcc.mutate($g, {mutateProperty: 'component'}) "
+    "YIELD componentDistribution RETURN componentDistribution AS d"
+)
+
+#: Leiden communities of ``$g`` (seeded, one thread: reproducible) into ``community``.
+COMMUNITIES = (
+    "CALL gds.leiden.mutate($g, {mutateProperty: 'community', "
+    "relationshipWeightProperty: 'weight', randomSeed: $seed, concurrency: 1, "
+    "gamma: $gamma}) YIELD communityCount RETURN communityCount"
 )

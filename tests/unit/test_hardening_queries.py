@@ -25,6 +25,9 @@ from ocgmap.store import queries as q
 PACKAGE = Path(ocgmap.__file__).parent
 QUERIES = PACKAGE / "store" / "queries.py"
 NEO4J = PACKAGE / "store" / "neo4j.py"
+#: The in-database analysis engine's Cypher, and the one module that sends it (through GDS).
+GDS_QUERIES = PACKAGE / "store" / "gds_queries.py"
+GDS = PACKAGE / "store" / "gds.py"
 LS = "LiteralString"
 
 #: The functions that turn a checked non-literal value into query text, and what they check.
@@ -263,7 +266,7 @@ def test_the_neo4j_store_runs_only_queries_module_text() -> None:
 def test_no_module_outside_the_store_speaks_to_neo4j_or_holds_cypher() -> None:
     offenders = []
     for path in [*PACKAGE.rglob("*.py"), *(PACKAGE.parent / "loaders").rglob("*.py")]:
-        if path in (QUERIES, NEO4J):
+        if path in (QUERIES, NEO4J, GDS_QUERIES):
             continue
         tree = _tree(path)
         docs = {
@@ -283,6 +286,26 @@ def test_no_module_outside_the_store_speaks_to_neo4j_or_holds_cypher() -> None:
                 if id(node) not in docs and CYPHER.search(node.value):
                     offenders.append(f"{path.name}:{node.lineno}: {node.value[:40]!r}")
     assert offenders == []
+
+
+def test_the_gds_engine_sends_only_cypher_of_its_query_module() -> None:
+    """Every query ``ocgmap/store/gds.py`` runs is a constant of ``gds_queries`` (``q.X``) or
+    built by one of its functions from the schema: never text made from data."""
+    tree = _tree(GDS)
+    calls = [
+        c
+        for c in ast.walk(tree)
+        if isinstance(c, ast.Call)
+        and isinstance(c.func, ast.Attribute)
+        and c.func.attr == "run_cypher"
+    ]
+    assert len(calls) >= 7
+    for call in calls:
+        query = call.args[0]
+        if isinstance(query, ast.Call):  # q.projection_query()
+            query = query.func
+        assert isinstance(query, ast.Attribute) and isinstance(query.value, ast.Name)
+        assert query.value.id == "q", ast.unparse(call)
 
 
 # -- run time: every builder refuses what is not a schema enum -------------------------------

@@ -30,7 +30,7 @@ def _docstrings(tree: ast.AST) -> set[int]:
 def test_no_cypher_outside_queries_module() -> None:
     offenders = []
     for path in PACKAGE.rglob("*.py"):
-        if path.name == "queries.py":
+        if path.name in ("queries.py", "gds_queries.py"):  # the store's query modules
             continue
         tree = ast.parse(path.read_text("utf-8"))
         docs = _docstrings(tree)
