@@ -115,8 +115,8 @@ class RowContext:
         **props: Any,
     ) -> EdgeRow:
         """A relationship row from this input row between two nodes it also emits."""
-        a = start.ref if isinstance(start, NodeRow) else start
-        b = end.ref if isinstance(end, NodeRow) else end
+        a = self._ref(start) if isinstance(start, NodeRow) else start
+        b = self._ref(end) if isinstance(end, NodeRow) else end
         clean = {k: v for k, v in props.items() if v is not None and v != []}
         return EdgeRow(
             type=type,
@@ -128,6 +128,14 @@ class RowContext:
             seen_at=seen_at,
             grading=grading,
         )
+
+    def _ref(self, row: NodeRow) -> NodeRef:
+        """``row.ref``, one object per node and file (a batch names the same nodes often)."""
+        memo_key = ("ref", row.label, row.key)
+        ref: NodeRef | None = self.memo.get(memo_key)
+        if ref is None:
+            ref = self.memo[memo_key] = row.ref
+        return ref
 
 
 @dataclass(frozen=True)

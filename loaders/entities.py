@@ -82,13 +82,17 @@ def person(
     ``scope`` says where a name-only mention is taken to be one person: the haulier a driver
     drives for, or the referral that names them.
     """
-    key = person_key(name, dob, scope)
+    memo_key = ("person", name, dob, scope)
+    known: tuple[str, str | None] | None = ctx.memo.get(memo_key)
+    if known is None:  # a file names the same drivers again and again
+        known = ctx.memo[memo_key] = (person_key(name, dob, scope), normalise.person(name))
+    key, clean_name = known
     dob_text = key.rpartition("|")[2]
     return ctx.node(
         Label.PERSON,
         key,
         seen_at=seen_at,
-        name=normalise.person(name),
+        name=clean_name,
         names=[name],
         dob=None if dob_text.startswith("?") else dob_text,
         nationality=nationality,

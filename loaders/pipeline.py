@@ -5,7 +5,10 @@ goes to ``OCGMAP_HOME/quarantine/<load id>/<file name>`` with its row number, fa
 a plain reason and its original values. A file that cannot be read fails alone with a one-line
 error. Writes are idempotent (provenance tokens are derived from each file's content, so
 loading a file again, or again after a crash, changes nothing), batched, and grouped so that a
-crash leaves the graph as it was after the last completed group.
+crash leaves the graph as it was after the last completed group. A group is one
+``store.bulk()`` block: files are read in chunks of ``commit_rows`` records, and a group ends
+with the first chunk that brings it to that many records (or with the last file), so the small
+files of a folder share one group rather than saving the graph once each.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -115,6 +119,47 @@ class _Batch:
         self.clear()
 
 
+class _Group:
+    """Input records whose writes are kept or lost together: one ``store.bulk()`` block.
+
+    The block stays open across chunks (and files) until :meth:`done` has counted ``size``
+    records, then commits; :meth:`abort` ends it with an exception, so the store drops the
+    group's writes (the embedded store goes back to the graph it saved last).
+    """
+
+    def __init__(self, store: GraphStore, size: int) -> None:
+        self.store, self.size = store, size
+        self.records = 0
+        self.failed = False
+        self._block: AbstractContextManager[None] | None = None
+
+    def open(self) -> None:
+        """Start a group unless one is open."""
+        if self._block is None:
+            block = self.store.bulk()
+            block.__enter__()
+            self._block = block
+
+    def done(self, records: int) -> None:
+        """Count the records of a finished chunk; commit once the group is full."""
+        self.records += records
+        if self.records >= self.size:
+            self.commit()
+
+    def commit(self) -> None:
+        """End the open group, keeping its writes."""
+        block, self._block, self.records = self._block, None, 0
+        if block is not None:
+            block.__exit__(None, None, None)
+
+    def abort(self, exc: BaseException) -> None:
+        """End the open group because of ``exc``, dropping its writes."""
+        block, self._block, self.records = self._block, None, 0
+        if block is not None:
+            self.failed = True
+            block.__exit__(type(exc), exc, exc.__traceback__)
+
+
 def new_load_id(now: dt.datetime) -> str:
     """A load id: UTC time and a random suffix, e.g. ``20250301T021400Z-3fa9c1``."""
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
@@ -189,23 +234,20 @@ class _FileLoad:
         self.report.loaded += 1
         self.batch.records += 1
 
-    def run(self, progress: Progress | None, batch_rows: int, commit_rows: int) -> FileReport:
+    def run(self, progress: Progress | None, batch_rows: int, group: _Group) -> FileReport:
         self.report.file_id = file_digest(self.path, text=self.path.suffix.lower() != ".xlsx")
         records = read_records(self.path, self.source.kind)
         report = progress or (lambda name, n: None)
         report(self.path.name, 0)  # the file's counter starts when its work does
         try:
-            while chunk := list(islice(records, commit_rows)):
-                done = 0
-                with self.store.bulk():
-                    for record in chunk:
-                        self.record(record)
-                        if self.batch.records >= batch_rows:
-                            flushed = self.batch.records
-                            self.batch.flush(self.store)
-                            report(self.path.name, flushed)
-                            done += flushed
-                    self.batch.flush(self.store)
+            while chunk := list(islice(records, group.size)):
+                group.open()
+                try:
+                    done = self._chunk(chunk, batch_rows, report)
+                except BaseException as exc:
+                    group.abort(exc)
+                    raise
+                group.done(len(chunk))
                 report(self.path.name, len(chunk) - done)
         finally:
             self.quarantine.close()
@@ -213,6 +255,19 @@ class _FileLoad:
         if self.quarantine.count:
             self.report.quarantine_file = str(self.quarantine.path)
         return self.report
+
+    def _chunk(self, chunk: list[Record], batch_rows: int, report: Progress) -> int:
+        """Load the records of one chunk, writing every ``batch_rows``; return those reported."""
+        done = 0
+        for record in chunk:
+            self.record(record)
+            if self.batch.records >= batch_rows:
+                flushed = self.batch.records
+                self.batch.flush(self.store)
+                report(self.path.name, flushed)
+                done += flushed
+        self.batch.flush(self.store)
+        return done
 
 
 def run(
@@ -245,7 +300,9 @@ def run(
     progress : callable, optional
         ``progress(file_name, records)`` as records are processed.
     batch_rows, commit_rows : int
-        Input records per write batch, and per group that is kept or lost together.
+        Input records per write batch, and per chunk of a file. A group, whose writes are
+        kept or lost together, ends with the first chunk that brings it to ``commit_rows``
+        records (or with the last file), so small files share one.
     user : str, optional
         Who loads, for the audit log (default: ``OCGMAP_USER`` or the login name).
     retention_years : int, optional
@@ -255,7 +312,9 @@ def run(
     Notes
     -----
     Every load is logged as a collection in ``OCGMAP_HOME/audit/audit.jsonl``
-    (:mod:`ocgmap.audit`), also when it stops part-way.
+    (:mod:`ocgmap.audit`), also when it stops part-way. The ``POSSIBLY_SAME`` links the load
+    leads to (:func:`loaders.candidates.link_candidates`) are written in its last group, so
+    they are kept or lost with it.
     """
     started = dt.datetime.now(dt.UTC)
     years = Settings().ocgmap_retention_years if retention_years is None else retention_years
@@ -275,22 +334,28 @@ def run(
     )
     quarantine_dir = home / "quarantine" / report.load_id
     run_dir = home / "loads" / report.load_id
+    group = _Group(store, commit_rows)
     try:
         for path, src in files:
             load = _FileLoad(path, src, store, run_dir, quarantine_dir, mapping, index)
             try:
-                load.run(progress, batch_rows, commit_rows)
+                load.run(progress, batch_rows, group)
             except InputError as exc:
+                if group.failed:  # not a file that cannot be read: the group's writes are gone
+                    raise
                 load.report.error = str(exc)
             finally:
                 report.files.append(load.report)  # also a file a crash stopped part-way
-    except BaseException:
+        from loaders.candidates import link_candidates
+
+        group.open()  # the links join the last group: the graph is saved once for both
+        report.possibly_same = link_candidates(store)
+        group.commit()
+    except BaseException as exc:
+        group.abort(exc)
         _audit(home, user, report, completed=False)
         raise
     _audit(home, user, report, completed=True)
-    from loaders.candidates import link_candidates
-
-    report.possibly_same = link_candidates(store)
     audit_log(home).append(  # combining records across sources into one picture
         current_user(user),
         Action.COMBINATION,

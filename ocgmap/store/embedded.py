@@ -25,7 +25,7 @@ from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Counts, Edge, EdgeRow, Node, NodeRef, NodeRow, Path, Subgraph
 from ocgmap.store.base import ErasureResult, GraphFilter, UpsertResult
 from ocgmap.store.erasure import erasure_marks, is_erased, kept_sources
-from ocgmap.store.merge import MANAGED, merge_row
+from ocgmap.store.merge import MANAGED, RowMerger
 from ocgmap.store.results import result_rows
 
 if TYPE_CHECKING:
@@ -126,14 +126,24 @@ class EmbeddedStore:
             "format": _FORMAT,
             "version": _VERSION,
             "nodes": [[n, a] for n, a in self.graph.nodes(data=True)],
-            "edges": [[u, v, k, a] for u, v, k, a in self.graph.edges(keys=True, data=True)],
+            "edges": [
+                [u, v, k, a]
+                for u, nbrs in self.graph.adjacency()
+                for v, keyed in nbrs.items()
+                for k, a in keyed.items()
+            ],
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".graph-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 # dumps (one shot) runs the C encoder; dump would stream through Python.
-                fh.write(json.dumps(data, default=_encode, separators=(",", ":")))
+                # The graph holds no reference cycles (it is read from JSON and written
+                # from rows), so the encoder's cycle check is skipped.
+                text = json.dumps(
+                    data, default=_encode, separators=(",", ":"), check_circular=False
+                )
+                fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
@@ -149,44 +159,52 @@ class EmbeddedStore:
 
     def upsert_nodes(self, label: Label, rows: Iterable[NodeRow]) -> UpsertResult:
         """Merge nodes of one label (see :class:`GraphStore`)."""
-        types = load_schema().labels[label].properties
-        result = UpsertResult()
-        for row in rows:
+        merger = RowMerger(load_schema().labels[label].properties)
+        done = created = 0
+        nodes = self.graph.nodes
+        for row in list(rows):
             _check_label(label, row)
-            nid = node_id(row.ref)
-            if nid not in self.graph:
+            nid = f"{label}:{row.key}"  # node_id(row.ref), without building the ref
+            attrs = nodes.get(nid)
+            if attrs is None:
                 self.graph.add_node(nid, label=str(label), key=row.key)
-                result.created += 1
-            merge_row(self.graph.nodes[nid], row, types)
-            result.rows += 1
+                attrs = nodes[nid]
+                created += 1
+            merger.merge(attrs, row)
+            done += 1
         self._saved()
-        return result
+        return UpsertResult(rows=done, created=created)
 
     def upsert_edges(self, type: RelType, rows: Iterable[EdgeRow]) -> UpsertResult:
         """Merge relationships of one type (see :class:`GraphStore`)."""
-        types = load_schema().relationships[type].properties
-        result = UpsertResult()
-        pending = list(rows)
+        merger = RowMerger(load_schema().relationships[type].properties)
+        done = created = 0
+        pending = [(row, node_id(row.start), node_id(row.end)) for row in rows]
         missing = [
-            ref for row in pending for ref in (row.start, row.end) if node_id(ref) not in self.graph
+            ref
+            for row, u, v in pending
+            for ref, nid in ((row.start, u), (row.end, v))
+            if nid not in self.graph
         ]
         if missing:
             raise StoreError(
                 f"{len(missing)} {type} relationship end(s) name nodes that do not exist, e.g. "
                 f"{missing[0].label} {missing[0].key!r}: upsert the nodes first."
             )
-        for row in pending:
+        for row, u, v in pending:
             if row.type is not type:
                 raise StoreError(f"upsert_edges({type}) was given a {row.type} row")
-            u, v, k = node_id(row.start), node_id(row.end), f"{type}|{row.key}"
-            if not self.graph.has_edge(u, v, k):
+            k = f"{type}|{row.key}"
+            attrs = self.graph.get_edge_data(u, v, k)
+            if attrs is None:
                 self.graph.add_edge(u, v, k)
-                self.graph.edges[u, v, k].update(type=str(type), key=row.key)
-                result.created += 1
-            merge_row(self.graph.edges[u, v, k], row, types)
-            result.rows += 1
+                attrs = self.graph.get_edge_data(u, v, k)
+                attrs.update(type=str(type), key=row.key)
+                created += 1
+            merger.merge(attrs, row)
+            done += 1
         self._saved()
-        return result
+        return UpsertResult(rows=done, created=created)
 
     def write_results(self, run: AnalysisRun) -> None:
         """Record an analysis run: replace ``IN_CLUSTER``, merge the run and its clusters."""
@@ -335,10 +353,15 @@ class EmbeddedStore:
             for n, a in self.graph.nodes(data=True)
             if labels is None or a["label"] in labels
         )
+        if types is not None and not types:
+            return out  # no relationship type wanted
         out.add_edges_from(
             (u, v, k, dict(a))
-            for u, v, k, a in self.graph.edges(keys=True, data=True)
-            if u in out and v in out and (types is None or a["type"] in types)
+            # the edges of the kept nodes, in the graph's order (nbunch keeps node order)
+            for u, v, k, a in self.graph.edges(
+                out if labels is not None else None, keys=True, data=True
+            )
+            if v in out and (types is None or a["type"] in types)
         )
         return out
 
