@@ -55,7 +55,8 @@ else:
     community = "networkx" if engine == "python/networkx" else "leiden"
     run = analyse_graph(typed, AnalysisParams(community=community), progress=tick, jobs=1)
 total = time.perf_counter() - start
-run.write(out)
+from pathlib import Path
+run.write(Path(out))
 print(json.dumps({
     "engine": engine,
     "seconds": total,
@@ -77,10 +78,11 @@ def run_engine(uri: str, password: str, engine: str, out: Path) -> dict[str, Any
     """Analyse in a child process; return its time, peak RSS and steps."""
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, uri, password, engine, str(out)],
-        check=True,
         capture_output=True,
         text=True,
     )
+    if done.returncode:
+        raise SystemExit(f"{engine} failed:\n{done.stderr[-3000:]}")
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
