@@ -27,9 +27,8 @@ from typing import TYPE_CHECKING
 
 from ocgmap.analysis.projection import ENTITY_LABELS, EVENT_LABELS, project
 from ocgmap.analysis.results import AnalysisParams, AnalysisRun
-from ocgmap.analysis.run import Progress, digest_items, score_clusters
-from ocgmap.analysis.scoring import Weights, load_weights
-from ocgmap.config import band_scheme
+from ocgmap.analysis.run import Progress, digest_items, run_settings, score_clusters
+from ocgmap.analysis.scoring import Weights
 from ocgmap.schema import BandScheme
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.store.gds import find_clusters_in_database
@@ -97,12 +96,8 @@ def analyse_in_database(
         The same results contract as the Python engine (``params.engine`` is ``"gds"``).
     """
     params = (params or AnalysisParams()).model_copy(update={"engine": "gds"})
-    weights = weights or load_weights(params.weights_file)
-    scheme = scheme or band_scheme()
+    params, weights, scheme = run_settings(params, weights, scheme)
     tick: Callable[[str, int], None] = progress or (lambda step, n: None)
-    params = params.model_copy(
-        update={"weights_version": weights.version, "band_scheme": scheme.name}
-    )
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(lambda: digest_items(store.stream()))
@@ -144,7 +139,6 @@ def analyse_in_database(
             generated=generated,
             size=(sum(counts.nodes.values()), sum(counts.relationships.values())),
             cluster_count=found.clusters,
+            projected=(found.projected_nodes, found.projected_edges),
         )
-    run.summary.projected_nodes = found.projected_nodes
-    run.summary.projected_edges = found.projected_edges
     return run

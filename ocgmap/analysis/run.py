@@ -58,6 +58,7 @@ __all__ = [
     "analyse_graph",
     "data_hash",
     "digest_items",
+    "run_settings",
     "score_clusters",
 ]
 
@@ -408,6 +409,19 @@ def _rank_key(result: ClusterResult) -> tuple[bool, float, str]:
     return (not result.challenge, -result.score, result.cluster_id)
 
 
+def run_settings(
+    params: AnalysisParams | None, weights: Weights | None, scheme: BandScheme | None
+) -> tuple[AnalysisParams, Weights, BandScheme]:
+    """The parameters, weights and band scheme of a run, defaults filled in and recorded."""
+    params = params or AnalysisParams()
+    weights = weights or load_weights(params.weights_file)
+    scheme = scheme or band_scheme()
+    params = params.model_copy(
+        update={"weights_version": weights.version, "band_scheme": scheme.name}
+    )
+    return params, weights, scheme
+
+
 @_gc_frozen
 def analyse_graph(
     typed: nx.MultiDiGraph,
@@ -443,13 +457,8 @@ def analyse_graph(
     -------
     AnalysisRun
     """
-    params = params or AnalysisParams()
-    weights = weights or load_weights(params.weights_file)
-    scheme = scheme or band_scheme()
+    params, weights, scheme = run_settings(params, weights, scheme)
     tick = progress or (lambda step, n: None)
-    params = params.model_copy(
-        update={"weights_version": weights.version, "band_scheme": scheme.name}
-    )
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
     digest_of = _hash_later(typed, jobs)
     tick("hash the input", 1)
@@ -494,12 +503,14 @@ def score_clusters(
     generated: dt.datetime,
     size: tuple[int, int],
     cluster_count: int | None = None,
+    projected: tuple[int, int] | None = None,
 ) -> AnalysisRun:
     """Everything after clustering: ids, features, scores, bands, challenges, explanations.
 
     ``typed`` need only hold the clusters' members and what is around them (the in-database
     engine passes that part); ``size`` is the whole graph's node and relationship count, and
-    ``cluster_count`` the number of clusters when ``clusters`` holds only the scored ones.
+    ``cluster_count`` the number of clusters when ``clusters`` holds only the scored ones, and
+    ``projected`` the whole projection's node and edge count when ``proj`` is only a part.
     """
     tick = progress
     ctx = Context(proj)
@@ -588,8 +599,8 @@ def score_clusters(
         summary=RunSummary(
             nodes=size[0],
             edges=size[1],
-            projected_nodes=proj.graph.number_of_nodes(),
-            projected_edges=proj.graph.number_of_edges(),
+            projected_nodes=proj.graph.number_of_nodes() if projected is None else projected[0],
+            projected_edges=proj.graph.number_of_edges() if projected is None else projected[1],
             clusters=len(clusters) if cluster_count is None else cluster_count,
             scored=len(results),
             challenged=sum(1 for r in results if r.challenge),
