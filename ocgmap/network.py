@@ -33,8 +33,10 @@ __all__ = [
     "NetworkView",
     "describe_path",
     "element_id",
+    "links",
     "network_view",
     "paths_subgraph",
+    "placed",
 ]
 
 #: Labels left out of a drawing unless asked for: crossings are many and are read on the
@@ -57,6 +59,9 @@ class NetworkView(BaseModel):
     total: int = Field(description="nodes in the subgraph before anything was left out")
     hidden: dict[str, int] = Field(description="nodes left out per hidden label")
     cut: int = Field(description="nodes left out because the view holds at most limit nodes")
+    placed: bool = Field(
+        default=False, description="every node carries its position (draw with a preset layout)"
+    )
 
     @property
     def shown(self) -> int:
@@ -171,6 +176,38 @@ def network_view(
         hidden=dict(sorted(hidden.items())),
         cut=len(nodes) - len(keep),
     )
+
+
+def placed(view: NetworkView, positions: Mapping[str, tuple[float, float]]) -> NetworkView:
+    """``view`` with each node at its position in ``positions`` (element id -> ``(x, y)``).
+
+    The elements get Cytoscape.js ``position`` entries, so the browser draws them where they
+    are (a ``preset`` layout) instead of laying them out itself. Every drawn node must have a
+    position (:func:`ocgmap.layout.spring_positions` of :func:`links` gives them all).
+
+    >>> from ocgmap.schema.models import Node
+    >>> view = network_view(Subgraph(nodes=[Node(label=Label.PHONE, key="+447700900001")]))
+    >>> placed(view, {"Phone:+447700900001": (1.5, -2.0)}).elements["nodes"][0]["position"]
+    {'x': 1.5, 'y': -2.0}
+    """
+    missing = [n["data"]["id"] for n in view.elements["nodes"] if n["data"]["id"] not in positions]
+    if missing:
+        raise ValueError(f"no position for {len(missing)} drawn node(s), e.g. {missing[0]}")
+    nodes = [
+        {**n, "position": dict(zip(("x", "y"), positions[n["data"]["id"]], strict=True))}
+        for n in view.elements["nodes"]
+    ]
+    elements = {"nodes": nodes, "edges": view.elements["edges"]}
+    return view.model_copy(update={"elements": elements, "placed": True})
+
+
+def links(view: NetworkView) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The drawn node ids and ``(source, target)`` of each drawn relationship, sorted."""
+    nodes = tuple(sorted(n["data"]["id"] for n in view.elements["nodes"]))
+    edges = tuple(
+        sorted((e["data"]["source"], e["data"]["target"]) for e in view.elements["edges"])
+    )
+    return nodes, edges
 
 
 def paths_subgraph(paths: Iterable[Path]) -> Subgraph:

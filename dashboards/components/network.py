@@ -3,6 +3,11 @@
 It draws an :class:`ocgmap.network.NetworkView` (what to draw is chosen there), colours nodes
 by label with a legend, sizes them by the view's ``size`` (key-player score), and returns the
 element id of a clicked node so the page can show its details and provenance.
+
+Small drawings are laid out by the browser (Cytoscape.js fcose). From ``SERVER_LAYOUT_FROM``
+nodes the positions are computed here once (:func:`ocgmap.layout.spring_positions`, cached
+per drawing) and the browser only places the nodes: in headless Chromium fcose took minutes
+for 2,000 nodes (BENCHMARKS.md, "Dashboard first paint").
 """
 
 from __future__ import annotations
@@ -12,11 +17,12 @@ from typing import Any
 import streamlit as st
 from st_link_analysis import EdgeStyle, Event, NodeStyle, st_link_analysis
 
-from ocgmap.network import NetworkView
+from ocgmap.layout import spring_positions
+from ocgmap.network import NetworkView, links, placed
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Subgraph
 
-__all__ = ["LABEL_STYLE", "network", "node_details"]
+__all__ = ["LABEL_STYLE", "SERVER_LAYOUT_FROM", "network", "node_details"]
 
 #: Colour and Material icon per label (icons are those st-link-analysis ships).
 LABEL_STYLE: dict[Label, tuple[str, str]] = {
@@ -38,8 +44,32 @@ LABEL_STYLE: dict[Label, tuple[str, str]] = {
     Label.REVIEW: ("#393b79", "badge"),
 }
 
-#: Above this many nodes the layout is computed without animation.
+#: Above this many nodes the browser's layout runs without animation.
 _ANIMATE_UP_TO = 300
+
+#: From this many nodes the positions are computed on the server (a preset layout).
+SERVER_LAYOUT_FROM = 200
+
+
+@st.cache_data(max_entries=16, show_spinner="Laying out the network...")
+def _positions(
+    nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...]
+) -> dict[str, tuple[float, float]]:
+    return spring_positions(nodes, edges)
+
+
+def _layout(view: NetworkView) -> tuple[NetworkView, dict[str, Any]]:
+    """The view to send and the Cytoscape.js layout that draws it."""
+    if view.shown >= SERVER_LAYOUT_FROM:
+        view = placed(view, _positions(*links(view)))
+        return view, {"name": "preset", "fit": True, "padding": 20}
+    return view, {
+        "name": "fcose",
+        "animate": view.shown <= _ANIMATE_UP_TO,
+        "fit": True,
+        "padding": 20,
+        "nodeDimensionsIncludeLabels": True,
+    }
 
 
 class _SizeStyle:
@@ -87,13 +117,7 @@ def network(
         for label, (colour, icon) in LABEL_STYLE.items()
     ]
     styles.append(_SizeStyle())
-    layout: dict[str, Any] = {
-        "name": "fcose",
-        "animate": view.shown <= _ANIMATE_UP_TO,
-        "fit": True,
-        "padding": 20,
-        "nodeDimensionsIncludeLabels": True,
-    }
+    view, layout = _layout(view)
     clicked = st_link_analysis(
         view.elements,
         layout=layout,

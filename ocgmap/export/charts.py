@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ocgmap.export.package import Subject, TargetPackage
+from ocgmap.layout import spring_positions
 
 __all__ = [
     "LABEL_COLOURS",
@@ -141,7 +142,12 @@ def _graph(package: TargetPackage) -> nx.Graph:
 
 
 def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Node positions: Kamada-Kawai for small graphs, a seeded spring layout for large ones."""
+    """Node positions: Kamada-Kawai for small graphs, the dashboard's spring layout for large.
+
+    Large networks get :func:`ocgmap.layout.spring_positions`, the positions the dashboard
+    draws them at: deterministic, and seconds for 2,000 nodes where networkx's
+    ``spring_layout`` took about 18 s on this machine.
+    """
     count = graph.number_of_nodes()
     if count == 0:
         return {}
@@ -150,7 +156,7 @@ def _layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     elif count <= _KAMADA_KAWAI_MAX:
         positions = nx.kamada_kawai_layout(graph)
     else:
-        positions = nx.spring_layout(graph, seed=SEED)
+        return spring_positions(list(graph), graph.edges(), seed=SEED)
     return {node: (float(xy[0]), float(xy[1])) for node, xy in positions.items()}
 
 
