@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
@@ -144,6 +145,28 @@ def _ident(row: NodeRow | EdgeRow) -> dict[str, str]:
     if isinstance(row, NodeRow):
         return {"key": row.key}
     return {"start": row.start.key, "end": row.end.key, "key": row.key}
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside (a large read makes only acyclic objects).
+
+    The collector would otherwise walk every object read so far, again and again.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+#: Start nodes (element ids) per query of :meth:`Neo4jStore.context`.
+_IDS_PER_READ = 5_000
+#: :meth:`Neo4jStore.context` sends the nodes already gone on from (``$done``) when they are
+#: at most this many per start node of the query.
+_DONE_PER_ID = 4
 
 
 def _batched(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -556,62 +579,106 @@ class Neo4jStore:
         ----------
         element_ids : mapping
             Element id -> label of the nodes to start from.
+
+        Notes
+        -----
+        One query per step for each distinct set of types ``expand`` names (all types in
+        one query, :func:`queries.relationships_of_query`), :data:`_IDS_PER_READ` start nodes
+        at a time; then one query per label for the nodes reached.
         """
-        graph = nx.MultiDiGraph()
+        with _no_gc():
+            return self._context(
+                element_ids, expand, outgoing, steps, extra_labels, extra_types, skip
+            )
+
+    def _context(
+        self,
+        element_ids: Mapping[str, str],
+        expand: Callable[[int, str], Collection[RelType] | None],
+        outgoing: Callable[[int], bool],
+        steps: int,
+        extra_labels: Collection[Label],
+        extra_types: Collection[RelType],
+        skip: Collection[str],
+    ) -> nx.MultiDiGraph:
         labels: dict[str, str] = dict(element_ids)
         seen_rels: set[str] = set()
+        edges: list[tuple[str, str, str, dict[str, Any]]] = []
         skipped = set(skip)
-        frontier = {e: "" for e in element_ids if e not in skipped}
+        frontier = [e for e in element_ids if e not in skipped]
         for label in extra_labels:
             for rec in self._read(q.element_ids_query(label)):
                 labels[str(rec["id"])] = str(label)
         for rel in extra_types:
-            self._add_rels(graph, rel, None, labels, seen_rels)
+            query = q.all_relationships_with_ids_query(rel)
+            self._add_rels(edges, query, None, labels, seen_rels)
         wanted = set(frontier)
+        # nodes gone on from both ways, by the types followed: what is read again from
+        # their neighbours is left out (it is already in ``edges``; the ends are wanted)
+        both_ways: list[tuple[frozenset[RelType], list[str]]] = []
         for step in range(steps):
-            by_type: defaultdict[RelType, list[str]] = defaultdict(list)
+            by_types: defaultdict[tuple[RelType, ...], list[str]] = defaultdict(list)
             for eid in frontier:
-                for rel in expand(step, labels.get(eid, "")) or ():
-                    by_type[rel].append(eid)
+                rels = expand(step, labels.get(eid, ""))
+                if rels:
+                    by_types[tuple(sorted(rels))].append(eid)
             reached: set[str] = set()
-            for rel, ids in by_type.items():
-                reached |= self._add_rels(graph, rel, ids, labels, seen_rels, outgoing(step))
-            frontier = {e: "" for e in reached - wanted if e not in skipped}
+            for rels, ids in by_types.items():
+                query = q.relationships_of_query(rels, outgoing(step))
+                done = [e for types, gone in both_ways if types >= set(rels) for e in gone]
+                if len(done) > _DONE_PER_ID * len(ids):
+                    done = []  # more to send than it saves; the result is the same
+                reached |= self._add_rels(edges, query, ids, labels, seen_rels, done)
+            if not outgoing(step):
+                both_ways.extend((frozenset(rels), ids) for rels, ids in by_types.items())
+            frontier = [e for e in reached - wanted if e not in skipped]
             wanted |= reached
+        graph = nx.MultiDiGraph()
+        graph.add_edges_from(edges)
         self._add_nodes(graph, wanted | set(labels), labels)
         return graph
 
     def _add_rels(
         self,
-        graph: nx.MultiDiGraph,
-        rel: RelType,
+        edges: list[tuple[str, str, str, dict[str, Any]]],
+        query: LiteralString,
         ids: list[str] | None,
         labels: dict[str, str],
         seen: set[str],
-        outgoing: bool = False,
+        done: list[str] | None = None,
     ) -> set[str]:
-        temporal = q.temporal_properties(rel)
+        """Read relationships with ``query`` (at ``ids``, or all) into ``edges``; their ends.
+
+        ``query`` returns the rows of :func:`queries.relationships_of_query` (with ``ids``)
+        or records of the same columns (:func:`queries.all_relationships_with_ids_query`);
+        ``done`` goes to the query as ``$done``. A relationship already in ``seen`` (element
+        ids) is not added again.
+        """
         if ids is None:
-            query = q.all_relationships_with_ids_query(rel)
-            records = self._read(query)
+            rows: Iterable[Sequence[Any]] = self._read(query)
         else:
-            records = []
-            for chunk in _batched(ids, 5000):
-                records += self._read(q.relationships_of_query(rel, outgoing), ids=chunk)
+            rows = [
+                row
+                for chunk in _batched(ids, _IDS_PER_READ)
+                for row in self._read(query, ids=chunk, done=done or [])[0]["rows"]
+            ]
         reached: set[str] = set()
-        for rec in records:
-            s, e = str(rec["s"]), str(rec["e"])
-            labels[s], labels[e] = str(rec["start_label"]), str(rec["end_label"])
-            reached.update((s, e))
-            if rec["rid"] in seen:
+        temporal: dict[str, dict[str, PropType]] = {}
+        for rid, rel, props, s, start_label, start_key, e, end_label, end_key in rows:
+            labels[s], labels[e] = start_label, end_label
+            reached.add(s)
+            reached.add(e)
+            if rid in seen:
                 continue
-            seen.add(rec["rid"])
-            attrs = _map_attrs(rec["r"], temporal)
-            attrs["type"] = str(rel)
-            attrs.setdefault("key", "")
-            u = f"{rec['start_label']}:{rec['start_key']}"
-            v = f"{rec['end_label']}:{rec['end_key']}"
-            graph.add_edges_from([(u, v, f"{rel}|{attrs['key']}", attrs)])
+            seen.add(rid)
+            kinds = temporal.get(rel)
+            if kinds is None:
+                kinds = temporal[rel] = q.temporal_properties(RelType(rel))
+            attrs = _map_attrs(props, kinds)
+            attrs["type"] = rel
+            key = attrs.setdefault("key", "")
+            u, v = f"{start_label}:{start_key}", f"{end_label}:{end_key}"
+            edges.append((u, v, f"{rel}|{key}", attrs))
         return reached
 
     def _add_nodes(self, graph: nx.MultiDiGraph, ids: set[str], labels: dict[str, str]) -> None:
@@ -619,14 +686,15 @@ class Neo4jStore:
         for eid in ids:
             if eid in labels:
                 by_label[labels[eid]].append(eid)
-        for name, chunk_ids in by_label.items():
+        for name, label_ids in by_label.items():
             label = Label(name)
             temporal = q.temporal_properties(label)
-            for chunk in _batched(chunk_ids, 5000):
-                for rec in self._read(q.nodes_by_id_query(label), ids=chunk):
-                    attrs = _map_attrs(rec["n"], temporal)
-                    attrs["label"] = str(label)
-                    node = f"{label}:{attrs['key']}"
+            query = q.nodes_by_id_query(label)
+            for chunk in _batched(label_ids, _IDS_PER_READ):
+                for props in self._read(query, ids=chunk)[0]["nodes"]:
+                    attrs = _map_attrs(props, temporal)
+                    attrs["label"] = name
+                    node = f"{name}:{attrs['key']}"
                     if node in graph:
                         graph.nodes[node].update(attrs)
                     else:
@@ -656,14 +724,11 @@ def _map_attrs(props: dict[str, Any], temporal: dict[str, PropType]) -> dict[str
     Dates and datetimes come as ISO 8601 text (zone ids, which ocgmap never writes, would
     follow in brackets and are dropped; the offset is kept).
     """
-    attrs: dict[str, Any] = {}
-    for name, value in props.items():
-        if value is None:
-            continue
-        kind = temporal.get(name)
-        if kind is not None and isinstance(value, str):
-            value = _FROM_TEXT[kind](value.split("[", 1)[0])
-        attrs[name] = value
+    attrs = {name: value for name, value in props.items() if value is not None}
+    for name, kind in temporal.items():
+        value = attrs.get(name)
+        if isinstance(value, str):
+            attrs[name] = _FROM_TEXT[kind](value.split("[", 1)[0] if "[" in value else value)
     attrs["sources"] = attrs.get("sources") or []
     attrs.setdefault("first_seen", None)
     attrs.setdefault("last_seen", None)

@@ -342,30 +342,62 @@ def count_relationships_query(rel: RelType) -> LiteralString:
     return f"MATCH ()-[r:{_type(rel)}]->() RETURN count(r) AS n"
 
 
-def relationships_of_query(rel: RelType, outgoing: bool = False) -> LiteralString:
-    """Relationships of one type at the nodes whose element ids are ``$ids``.
+def _as_map_of_types(var: LiteralString, rels: tuple[RelType, ...]) -> LiteralString:
+    """``var``, a relationship of one of ``rels``, as :func:`_as_map` would show it.
 
-    Both ways, or only outgoing; as maps, with the element id, label and key of both ends.
+    A date or datetime property of only some of ``rels`` is turned into text only on those
+    (``CASE WHEN var:A|B``), so every type reads exactly as its own :func:`_as_map` reads it.
     """
-    arrow = "->" if outgoing else "-"
+    temporal = {rel: temporal_properties(rel) for rel in rels}
+    names = sorted({name for found in temporal.values() for name in found})
+    parts: list[LiteralString] = []
+    for name in names:
+        p = _prop(name)
+        owners = [rel for rel in rels if name in temporal[rel]]
+        if len(owners) == len(rels):
+            parts.append(f"{p}: toString({var}.{p})")
+        else:
+            which = "|".join(_type(rel) for rel in owners)
+            text: LiteralString = f"toString({var}.{p})"
+            parts.append(f"{p}: CASE WHEN {var}:{which} THEN {text} ELSE {var}.{p} END")
+    return cast(LiteralString, f"{var} {{.*, {', '.join(parts)}}}")
+
+
+@functools.cache
+def relationships_of_query(rels: tuple[RelType, ...], outgoing: bool = False) -> LiteralString:
+    """Relationships of any of the types ``rels`` at the nodes whose element ids are ``$ids``.
+
+    Both ways, or only outgoing; not those whose other end's element id is in ``$done`` (a
+    list, maybe empty: nodes whose relationships of these types were read before). One
+    record, ``rows``: a list with each relationship once as ``[element id, type, map (see
+    :func:`_as_map_of_types`), start element id, start label, start key, end element id, end
+    label, end key]`` (the columns of :func:`all_relationships_with_ids_query`). One list,
+    not a record per relationship: the driver spends more on each record than on its values.
+    """
+    if not rels:
+        raise SchemaError("relationships_of_query needs at least one relationship type")
+    arrow: LiteralString = "->" if outgoing else "-"
+    types = "|".join(_type(rel) for rel in rels)
     return cast(
         LiteralString,
         "UNWIND $ids AS id MATCH (a) WHERE elementId(a) = id\n"
-        f"MATCH (a)-[r:{_type(rel)}]{arrow}(b)\n"
+        f"MATCH (a)-[r:{types}]{arrow}(b) WHERE NOT elementId(b) IN $done\n"
         "WITH DISTINCT r\n"
-        f"RETURN elementId(r) AS rid, {_as_map('r', rel)} AS r,\n"
-        "       elementId(startNode(r)) AS s, labels(startNode(r))[0] AS start_label,\n"
-        "       startNode(r).key AS start_key, elementId(endNode(r)) AS e,\n"
-        "       labels(endNode(r))[0] AS end_label, endNode(r).key AS end_key",
+        "WITH r, startNode(r) AS a, endNode(r) AS b\n"
+        f"RETURN collect([elementId(r), type(r), {_as_map_of_types('r', rels)},\n"
+        "       elementId(a), labels(a)[0], a.key, elementId(b), labels(b)[0], b.key]) AS rows",
     )
 
 
 def nodes_by_id_query(label: Label) -> LiteralString:
-    """Nodes of one label whose element ids are ``$ids``, as maps (see :func:`_as_map`)."""
+    """Nodes of one label whose element ids are ``$ids``, as maps (see :func:`_as_map`).
+
+    One record, ``nodes``: the list of maps (see :func:`relationships_of_query`).
+    """
     return cast(
         LiteralString,
         f"UNWIND $ids AS id MATCH (n:{_label(label)}) WHERE elementId(n) = id\n"
-        f"RETURN elementId(n) AS id, {_as_map('n', label)} AS n",
+        f"RETURN collect({_as_map('n', label)}) AS nodes",
     )
 
 
@@ -379,7 +411,7 @@ def all_relationships_with_ids_query(rel: RelType) -> LiteralString:
     return cast(
         LiteralString,
         f"MATCH (a)-[r:{_type(rel)}]->(b)\n"
-        f"RETURN elementId(r) AS rid, {_as_map('r', rel)} AS r,\n"
+        f"RETURN elementId(r) AS rid, type(r) AS type, {_as_map('r', rel)} AS r,\n"
         "       elementId(a) AS s, labels(a)[0] AS start_label, a.key AS start_key,\n"
         "       elementId(b) AS e, labels(b)[0] AS end_label, b.key AS end_key",
     )

@@ -70,3 +70,14 @@ def test_edge_queries_check_their_ends(rel: RelType) -> None:
     query = q.upsert_edges_query(rel, Label.PERSON, Label.PHONE)
     assert f"[r:`{rel.value}` {{key: row.key}}]" in query
     assert query.rstrip().endswith("RETURN count(*) AS matched")
+
+
+def test_the_context_query_reads_each_type_as_its_own_query_would() -> None:
+    query = q.relationships_of_query((RelType.CALLED, RelType.CONTROLS), outgoing=True)
+    assert "[r:`CALLED`|`CONTROLS`]->(b)" in query
+    # dates are text on the types that declare them, and only there
+    assert "`from_on`: CASE WHEN r:`CONTROLS` THEN toString(r.`from_on`)" in query
+    assert "`first_seen`: toString(r.`first_seen`)" in query
+    for bad in ((), ("CALLED",), (RelType.CALLED, "KNOWS`]-() DETACH DELETE (n")):
+        with pytest.raises(SchemaError):
+            q.relationships_of_query(bad)  # type: ignore[arg-type]
