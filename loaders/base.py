@@ -64,6 +64,7 @@ class RowContext:
     hauliers: HaulierIndex
     #: Rows built once per file and reused (reference hubs such as routes and ports).
     memo: dict[Any, Any] = field(default_factory=dict)
+    _row_sources: tuple[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def raw_text(self, column: str) -> str | None:
         """The raw value of a column as text (XLSX and JSON may hold numbers), or None."""
@@ -78,10 +79,14 @@ class RowContext:
         """The provenance token of this row."""
         return self.ref.token
 
-    def _sources(self, owner: Label | RelType) -> list[str]:
+    def _sources(self, owner: Label | RelType) -> tuple[str]:
+        """The provenance of a row of ``owner``: the file for reference hubs, else this row."""
         if owner in FILE_PROVENANCE:
-            return [f"{self.ref.load_id}:{self.ref.file}"]
-        return [self.token]
+            return (f"{self.ref.load_id}:{self.ref.file}",)
+        mine = self._row_sources
+        if mine is None:  # a row builds several graph rows: make its token once
+            mine = self._row_sources = (self.token,)
+        return mine
 
     def node(
         self,
@@ -94,14 +99,7 @@ class RowContext:
     ) -> NodeRow:
         """A node row from this input row (``None`` properties are left out)."""
         clean = {k: v for k, v in props.items() if v is not None and v != []}
-        return NodeRow(
-            label=label,
-            key=key,
-            properties=clean,
-            sources=self._sources(label),
-            seen_at=seen_at,
-            grading=grading,
-        )
+        return NodeRow.build(label, key, clean, self._sources(label), seen_at, grading)
 
     def edge(
         self,
@@ -118,16 +116,7 @@ class RowContext:
         a = self._ref(start) if isinstance(start, NodeRow) else start
         b = self._ref(end) if isinstance(end, NodeRow) else end
         clean = {k: v for k, v in props.items() if v is not None and v != []}
-        return EdgeRow(
-            type=type,
-            start=a,
-            end=b,
-            key=key,
-            properties=clean,
-            sources=self._sources(type),
-            seen_at=seen_at,
-            grading=grading,
-        )
+        return EdgeRow.build(type, a, b, key, clean, self._sources(type), seen_at, grading)
 
     def _ref(self, row: NodeRow) -> NodeRef:
         """``row.ref``, one object per node and file (a batch names the same nodes often)."""

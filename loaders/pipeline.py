@@ -8,7 +8,9 @@ loading a file again, or again after a crash, changes nothing), batched, and gro
 crash leaves the graph as it was after the last completed group. A group is one
 ``store.bulk()`` block: files are read in chunks of ``commit_rows`` records, and a group ends
 with the first chunk that brings it to that many records (or with the last file), so the small
-files of a folder share one group rather than saving the graph once each.
+files of a folder share one group rather than saving the graph once each. Automatic garbage
+collection is paused while a load runs, and each written batch's young objects are collected
+(:mod:`loaders.collector`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from loaders.base import FILE_PROVENANCE, GraphRow, RowContext, Source
+from loaders.collector import collect_young, paused
 from loaders.mapping import ColumnMapping
 from loaders.quarantine import JsonLines, Quarantine
 from loaders.read import Record, file_digest, read_records
@@ -117,6 +120,7 @@ class _Batch:
             if self.edges.get(rel):
                 store.upsert_edges(rel, self.edges[rel])
         self.clear()
+        collect_young()  # automatic collection is paused while a load runs
 
 
 class _Group:
@@ -335,26 +339,27 @@ def run(
     quarantine_dir = home / "quarantine" / report.load_id
     run_dir = home / "loads" / report.load_id
     group = _Group(store, commit_rows)
-    try:
-        for path, src in files:
-            load = _FileLoad(path, src, store, run_dir, quarantine_dir, mapping, index)
-            try:
-                load.run(progress, batch_rows, group)
-            except InputError as exc:
-                if group.failed:  # not a file that cannot be read: the group's writes are gone
-                    raise
-                load.report.error = str(exc)
-            finally:
-                report.files.append(load.report)  # also a file a crash stopped part-way
-        from loaders.candidates import link_candidates
+    with paused():  # loaders/collector.py: no full collections while rows pile up
+        try:
+            for path, src in files:
+                load = _FileLoad(path, src, store, run_dir, quarantine_dir, mapping, index)
+                try:
+                    load.run(progress, batch_rows, group)
+                except InputError as exc:
+                    if group.failed:  # not a file that cannot be read: the group's writes are gone
+                        raise
+                    load.report.error = str(exc)
+                finally:
+                    report.files.append(load.report)  # also a file a crash stopped part-way
+            from loaders.candidates import link_candidates
 
-        group.open()  # the links join the last group: the graph is saved once for both
-        report.possibly_same = link_candidates(store)
-        group.commit()
-    except BaseException as exc:
-        group.abort(exc)
-        _audit(home, user, report, completed=False)
-        raise
+            group.open()  # the links join the last group: the graph is saved once for both
+            report.possibly_same = link_candidates(store)
+            group.commit()
+        except BaseException as exc:
+            group.abort(exc)
+            _audit(home, user, report, completed=False)
+            raise
     _audit(home, user, report, completed=True)
     audit_log(home).append(  # combining records across sources into one picture
         current_user(user),

@@ -8,15 +8,19 @@ checking them again.
 Loaders build hundreds of thousands of rows, so properties are first given a cheap check that
 passes only values the per-label pydantic model would accept and keep unchanged (a ``str`` for
 a string property, an aware UTC ``datetime`` for a datetime, and so on); anything else goes
-through that model, which also produces every error message.
+through that model, which also produces every error message. For the same reason
+:meth:`NodeRow.build` and :meth:`EdgeRow.build` assemble a row without pydantic when every
+input is already in its final type and every rule holds, and otherwise call the validating
+constructor, so a row is the same object either way and a bad one fails the same way.
 """
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import functools
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import (
     AwareDatetime,
@@ -240,6 +244,44 @@ def _label_rules(label: Label) -> tuple[str, bool]:
     return str(spec.basis), spec.intelligence
 
 
+@functools.cache
+def _rel_rules(type: RelType) -> tuple[frozenset[Label], frozenset[Label], str, bool]:
+    """The labels a relationship type may join (from, to), its ``basis``, and intelligence."""
+    spec = load_schema().relationships[type]
+    return frozenset(spec.from_), frozenset(spec.to), str(spec.basis), spec.intelligence
+
+
+def _plain_sources(sources: Any) -> bool:
+    """True when ``sources`` is a non-empty list or tuple of ``str`` (pydantic keeps each)."""
+    kind = type(sources)
+    return (
+        (kind is tuple or kind is list) and bool(sources) and all(type(s) is str for s in sources)
+    )
+
+
+def _plain_seen(seen_at: Any) -> bool:
+    """True when pydantic would keep ``seen_at`` unchanged: None or a UTC ``datetime``."""
+    return seen_at is None or (type(seen_at) is dt.datetime and seen_at.tzinfo is dt.UTC)
+
+
+_R = TypeVar("_R", bound="_Row")
+
+
+def _assemble(cls: type[_R], values: dict[str, Any]) -> _R:
+    """An instance of a row model holding ``values`` (every field, in field order), unchecked.
+
+    What ``model_construct`` does, without its per-field defaults: the validating constructor
+    called with every field gives an instance equal in ``__dict__`` (and its order), in the
+    set of fields given, and in having no extra or private attributes.
+    """
+    row = cls.__new__(cls)
+    object.__setattr__(row, "__dict__", values)
+    object.__setattr__(row, "__pydantic_fields_set__", set(values))
+    object.__setattr__(row, "__pydantic_extra__", None)
+    object.__setattr__(row, "__pydantic_private__", None)
+    return row
+
+
 class _Row(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -277,6 +319,65 @@ class NodeRow(_Row):
         """Return the node reference of this row."""
         return NodeRef(label=self.label, key=self.key)
 
+    @classmethod
+    def build(
+        cls,
+        label: Label,
+        key: str,
+        properties: dict[str, Any],
+        sources: list[str] | tuple[str, ...],
+        seen_at: dt.datetime | None = None,
+        grading: Grading | None = None,
+    ) -> NodeRow:
+        """``NodeRow(label=label, key=key, properties=..., sources=..., ...)``, built quickly.
+
+        When every input already has its final type (a :class:`Label`, a non-empty ``str``
+        key, a non-empty list or tuple of ``str`` sources, a UTC ``datetime`` or None, a
+        :class:`Grading` or None), the grading rule holds and the properties pass the cheap
+        check, the row is assembled without pydantic; otherwise the validating constructor
+        runs, and raises what it always raises. Either way the result is equal to, and
+        indistinguishable from, the validated row (``tests/unit/test_row_build.py``).
+
+        Examples
+        --------
+        >>> row = NodeRow.build(Label.VEHICLE, "AB12CDE", {"country": "GB"}, ["L1:a.csv#2"])
+        >>> row == NodeRow(label="Vehicle", key="AB12CDE", properties={"country": "GB"},
+        ...                sources=["L1:a.csv#2"], seen_at=None, grading=None)
+        True
+        """
+        if (
+            type(label) is Label
+            and type(key) is str
+            and key
+            and type(properties) is dict
+            and _plain_sources(sources)
+            and _plain_seen(seen_at)
+            and (grading is None or type(grading) is Grading)
+        ):
+            basis, intelligence = _label_rules(label)
+            props = _quick_properties(label, properties) if properties else {}
+            if props is not None and intelligence == (grading is not None):
+                props["basis"] = basis
+                return _assemble(
+                    cls,
+                    {
+                        "properties": props,
+                        "sources": tuple(sources),
+                        "seen_at": seen_at,
+                        "grading": grading,
+                        "label": label,
+                        "key": key,
+                    },
+                )
+        return cls(
+            label=label,
+            key=key,
+            properties=properties,
+            sources=sources,
+            seen_at=seen_at,
+            grading=grading,
+        )
+
 
 class EdgeRow(_Row):
     """A relationship to upsert between two nodes that the same load also upserts.
@@ -303,6 +404,74 @@ class EdgeRow(_Row):
         object.__setattr__(self, "properties", props)
         _check_grading(spec.intelligence, self.grading, self.type)
         return self
+
+    @classmethod
+    def build(
+        cls,
+        type: RelType,
+        start: NodeRef,
+        end: NodeRef,
+        key: str,
+        properties: dict[str, Any],
+        sources: list[str] | tuple[str, ...],
+        seen_at: dt.datetime | None = None,
+        grading: Grading | None = None,
+    ) -> EdgeRow:
+        """``EdgeRow(type=type, start=start, end=end, key=key, ...)``, built quickly.
+
+        The fast path of :meth:`NodeRow.build`: it also needs :class:`NodeRef` ends whose
+        labels the type may join; anything else goes through the validating constructor.
+
+        Examples
+        --------
+        >>> a, b = NodeRef(label="Haulier", key="H1"), NodeRef(label="Vehicle", key="AB12CDE")
+        >>> row = EdgeRow.build(RelType.OPERATES, a, b, "", {}, ["L1:a.csv#2"])
+        >>> row == EdgeRow(type="OPERATES", start=a, end=b, key="", properties={},
+        ...                sources=["L1:a.csv#2"], seen_at=None, grading=None)
+        True
+        """
+        if (
+            builtins.type(type) is RelType
+            and builtins.type(start) is NodeRef
+            and builtins.type(end) is NodeRef
+            and builtins.type(key) is str
+            and builtins.type(properties) is dict
+            and _plain_sources(sources)
+            and _plain_seen(seen_at)
+            and (grading is None or builtins.type(grading) is Grading)
+        ):
+            starts, ends, basis, intelligence = _rel_rules(type)
+            props = _quick_properties(type, properties) if properties else {}
+            if (
+                props is not None
+                and start.label in starts
+                and end.label in ends
+                and intelligence == (grading is not None)
+            ):
+                props["basis"] = basis
+                return _assemble(
+                    cls,
+                    {
+                        "properties": props,
+                        "sources": tuple(sources),
+                        "seen_at": seen_at,
+                        "grading": grading,
+                        "type": type,
+                        "start": start,
+                        "end": end,
+                        "key": key,
+                    },
+                )
+        return cls(
+            type=type,
+            start=start,
+            end=end,
+            key=key,
+            properties=properties,
+            sources=sources,
+            seen_at=seen_at,
+            grading=grading,
+        )
 
 
 def _check_grading(required: bool, grading: Grading | None, owner: str) -> None:

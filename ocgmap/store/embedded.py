@@ -162,12 +162,13 @@ class EmbeddedStore:
         merger = RowMerger(load_schema().labels[label].properties)
         done = created = 0
         nodes = self.graph.nodes
+        name, prefix = str(label), f"{label}:"
         for row in list(rows):
             _check_label(label, row)
-            nid = f"{label}:{row.key}"  # node_id(row.ref), without building the ref
+            nid = prefix + row.key  # node_id(row.ref), without building the ref
             attrs = nodes.get(nid)
             if attrs is None:
-                self.graph.add_node(nid, label=str(label), key=row.key)
+                self.graph.add_node(nid, label=name, key=row.key)
                 attrs = nodes[nid]
                 created += 1
             merger.merge(attrs, row)
@@ -179,27 +180,33 @@ class EmbeddedStore:
         """Merge relationships of one type (see :class:`GraphStore`)."""
         merger = RowMerger(load_schema().relationships[type].properties)
         done = created = 0
-        pending = [(row, node_id(row.start), node_id(row.end)) for row in rows]
-        missing = [
-            ref
-            for row, u, v in pending
-            for ref, nid in ((row.start, u), (row.end, v))
-            if nid not in self.graph
-        ]
+        nodes = self.graph.nodes
+        pending = []
+        missing: list[NodeRef] = []
+        for row in rows:
+            start, end = row.start, row.end
+            # node_id(), by concatenation: a StrEnum label adds its value, as f"{label}" does
+            u, v = start.label + ":" + start.key, end.label + ":" + end.key
+            if u not in nodes:
+                missing.append(start)
+            if v not in nodes:
+                missing.append(end)
+            pending.append((row, u, v))
         if missing:
             raise StoreError(
                 f"{len(missing)} {type} relationship end(s) name nodes that do not exist, e.g. "
                 f"{missing[0].label} {missing[0].key!r}: upsert the nodes first."
             )
+        name, prefix = str(type), f"{type}|"
         for row, u, v in pending:
             if row.type is not type:
                 raise StoreError(f"upsert_edges({type}) was given a {row.type} row")
-            k = f"{type}|{row.key}"
+            k = prefix + row.key
             attrs = self.graph.get_edge_data(u, v, k)
             if attrs is None:
                 self.graph.add_edge(u, v, k)
                 attrs = self.graph.get_edge_data(u, v, k)
-                attrs.update(type=str(type), key=row.key)
+                attrs.update(type=name, key=row.key)
                 created += 1
             merger.merge(attrs, row)
             done += 1

@@ -79,7 +79,8 @@ class RowMerger:
 
     def __init__(self, types: dict[str, PropType]) -> None:
         self.lists = frozenset(n for n, kind in types.items() if kind is PropType.STRING_LIST)
-        self._made: dict[int, tuple[list[Any], set[Any]]] = {}
+        #: id -> (list, the set of its values, or None until a second row adds to it).
+        self._made: dict[int, tuple[list[Any], set[Any] | None]] = {}
 
     def merge(self, attrs: MutableMapping[str, Any], row: NodeRow | EdgeRow) -> None:
         """Merge ``row`` into ``attrs`` in place (see :func:`merge_row`)."""
@@ -101,13 +102,26 @@ class RowMerger:
             attrs["last_seen"] = seen if last is None or seen > last else last
 
     def _grow(self, attrs: MutableMapping[str, Any], name: str, values: Iterable[Any]) -> None:
-        """``attrs[name] = union(attrs.get(name) or [], values)``, in place when it can be."""
+        """``attrs[name] = union(attrs.get(name) or [], values)``, in place when it can be.
+
+        Most lists are made for a node or relationship the batch has just created, and no
+        later row adds to them: such a list is ``values`` without duplicates, and the set of
+        its values is only made when a second row comes.
+        """
         current = attrs.get(name)
+        if not current:  # nothing stored: union([], values)
+            out = list(dict.fromkeys(values))
+            attrs[name] = out
+            self._made[id(out)] = (out, None)
+            return
         made = self._made.get(id(current))
         if made is not None and made[0] is current:
             out, seen = made
+            if seen is None:
+                seen = set(out)
+                self._made[id(out)] = (out, seen)
         else:
-            out = list(current or [])
+            out = list(current)
             seen = set(out)
             attrs[name] = out
             self._made[id(out)] = (out, seen)
