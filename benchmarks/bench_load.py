@@ -24,8 +24,16 @@ Steps:
    ``HaulierIndex`` and one memo for the file, as the pipeline does), and write each graph row
    in its own ``session.execute_write`` transaction with one parameterised ``MERGE``.
 
-The ratio (pipeline input rows/s / naive input rows/s on the same subset) is what compares
-across machines.
+5. Bulk route (with ``--bulk-instance``): ``loaders.bulk.bulk_load`` on the whole world (in a
+   child process, its peak RSS its own; ``--bulk-modes`` memory and/or disk, the latter with
+   ``on_disk=True``), then ``scripts/neo4j-local import DIR --force`` into the instance
+   ``--bulk-instance`` (a second throwaway server on ``--bulk-port``, which the script stops
+   for the import and starts again), each timed; then ``ocgmap db status --json`` of the
+   imported database must equal the full load's, or the benchmark stops. The route's time
+   is the two steps together (a first load into an empty database either way).
+
+The ratios (pipeline input rows/s / naive input rows/s on the same subset; the full load's
+time / the bulk route's time on the same world) are what compare across machines.
 
 The naive writer does less per row than the pipeline, so the ratio understates the pipeline's
 advantage rather than overstating it: temporal properties go as ISO strings and are stored as
@@ -64,6 +72,10 @@ from ocgmap.schema.models import NodeRow, SourceRef
 from ocgmap.store.neo4j import Neo4jStore
 from ocgmap.synth import generate
 
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "neo4j-local"
+OCGMAP = shutil.which("ocgmap") or str(Path(sys.executable).parent / "ocgmap")
+
 WARNING = (
     "WARNING: this benchmark WIPES the Neo4j database it connects to (every node and "
     "relationship, several times). Use a throwaway server started beforehand with "
@@ -93,6 +105,19 @@ if profiler:
 peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"seconds": seconds, "peak_kib": peak_kib,
                   "report": report.model_dump(mode="json")}))
+"""
+
+BULK_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from loaders.bulk import bulk_load
+world, out, home, mode = sys.argv[1:5]
+start = time.perf_counter()
+done = bulk_load([Path(world)], Path(out), Path(home), force=True, on_disk=mode == "disk")
+seconds = time.perf_counter() - start
+peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_kib": peak_kib,
+                  "counts": done.manifest.counts.model_dump(mode="json")}))
 """
 
 # -- the naive baseline's Cypher: the thing being measured against -------------------------
@@ -214,6 +239,52 @@ def run_full(world: Path, home: Path, args: argparse.Namespace) -> dict[str, Any
     return result
 
 
+def _status(uri: str, user: str, password: str) -> dict[str, Any]:
+    """``ocgmap db status --json`` of a server."""
+    env = {**os.environ, "NEO4J_URI": uri, "NEO4J_USER": user, "NEO4J_PASSWORD": password}
+    env.pop("OCGMAP_STORE", None)
+    done = subprocess.run(
+        [OCGMAP, "db", "status", "--json"], env=env, capture_output=True, text=True, check=True
+    )
+    status: dict[str, Any] = json.loads(done.stdout)
+    return status
+
+
+def run_bulk(world: Path, work: Path, mode: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Bulk-load ``world`` (``mode`` memory or disk) and import it into the bulk instance."""
+    out = work / f"import-{mode}"
+    done = subprocess.run(
+        [sys.executable, "-c", BULK_CHILD, str(world), str(out), str(work / f"home-{mode}"), mode],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    loaded: dict[str, Any] = json.loads(done.stdout)
+    env = {
+        **os.environ,
+        "NEO4J_LOCAL_INSTANCE": str(args.bulk_instance),
+        "NEO4J_BOLT_PORT": str(args.bulk_port),
+        "NEO4J_PASSWORD": args.password,
+    }
+    start = time.perf_counter()
+    imported = subprocess.run(
+        [str(SCRIPT), "import", str(out), "--force"], env=env, capture_output=True, text=True
+    )
+    import_seconds = time.perf_counter() - start
+    if imported.returncode:
+        raise SystemExit(f"the import failed:\n{imported.stderr[-3000:]}")
+    shutil.rmtree(out, ignore_errors=True)
+    status = _status(f"bolt://127.0.0.1:{args.bulk_port}", args.user, args.password)
+    return {
+        "mode": mode,
+        "load_seconds": round(loaded["seconds"], 1),
+        "import_seconds": round(import_seconds, 1),
+        "seconds": round(loaded["seconds"] + import_seconds, 1),
+        "peak_rss_mib": round(loaded["peak_kib"] / 1024, 1),
+        "status": status,
+    }
+
+
 def _total(counts: dict[str, int]) -> int:
     return sum(counts.values())
 
@@ -249,6 +320,23 @@ def parse_args() -> argparse.Namespace:
         help="write cProfile stats of the full load here (its time then includes the profiler)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--bulk-instance",
+        type=Path,
+        help="NEO4J_LOCAL_INSTANCE of a second throwaway server to bulk-import into (its "
+        "database is REPLACED); without it the bulk route is not measured",
+    )
+    parser.add_argument("--bulk-port", type=int, default=7697, help="its Bolt port")
+    parser.add_argument(
+        "--bulk-modes",
+        nargs="+",
+        choices=["memory", "disk"],
+        default=["memory"],
+        help="bulk stores to measure (default: memory)",
+    )
+    parser.add_argument(
+        "--skip-baseline", action="store_true", help="skip the subset and naive steps"
+    )
     return parser.parse_args()
 
 
@@ -262,6 +350,18 @@ def main() -> None:
         store.wipe()
         full = run_full(world, args.out / "home-full", args)
         report = LoadReport.model_validate(full["report"])
+        full_status = _status(args.uri, args.user, args.password)
+        bulk = []
+        for mode in args.bulk_modes if args.bulk_instance else []:
+            bulk.append(run_bulk(world, args.out, mode, args))
+            if bulk[-1]["status"] != full_status:
+                raise SystemExit(
+                    f"the bulk route ({mode}) gave another graph: {bulk[-1]['status']} "
+                    f"against {full_status}"
+                )
+        if args.skip_baseline:
+            _say_result(args, report, full, bulk, None)
+            return
         subset_rows = write_subset(world, subset, args.baseline_rows)
 
         store.wipe()
@@ -275,21 +375,9 @@ def main() -> None:
         naive_counts = store.counts()
     finally:
         store.close()
-    rows = sum(f.rows for f in report.files)
     piped_rate = sum(f.rows for f in piped.files) / piped_seconds
     naive_rate = naive["rows"] / naive["seconds"]
-    result = {
-        "scale": args.scale,
-        "input_rows": rows,
-        "loaded": sum(f.loaded for f in report.files),
-        "quarantined": sum(f.quarantined for f in report.files),
-        "file_errors": [f"{f.path}: {f.error}" for f in report.files if f.error],
-        "seconds": round(full["seconds"], 1),
-        "rows_per_s": round(rows / full["seconds"]),
-        "nodes": _total(report.nodes),
-        "relationships": _total(report.relationships),
-        "possibly_same": report.possibly_same,
-        "peak_rss_mib": round(full["peak_kib"] / 1024, 1),
+    baseline = {
         "subset_rows": subset_rows,
         "subset_graph_rows": naive["graph_rows"],
         "pipeline_subset_seconds": round(piped_seconds, 2),
@@ -302,6 +390,36 @@ def main() -> None:
         "naive_relationships": _total(naive_counts.relationships),
         "ratio": round(piped_rate / naive_rate, 1),
     }
+    _say_result(args, report, full, bulk, baseline)
+
+
+def _say_result(
+    args: argparse.Namespace,
+    report: LoadReport,
+    full: dict[str, Any],
+    bulk: list[dict[str, Any]],
+    baseline: dict[str, Any] | None,
+) -> None:
+    rows = sum(f.rows for f in report.files)
+    result: dict[str, Any] = {
+        "scale": args.scale,
+        "input_rows": rows,
+        "loaded": sum(f.loaded for f in report.files),
+        "quarantined": sum(f.quarantined for f in report.files),
+        "file_errors": [f"{f.path}: {f.error}" for f in report.files if f.error],
+        "seconds": round(full["seconds"], 1),
+        "rows_per_s": round(rows / full["seconds"]),
+        "nodes": _total(report.nodes),
+        "relationships": _total(report.relationships),
+        "possibly_same": report.possibly_same,
+        "peak_rss_mib": round(full["peak_kib"] / 1024, 1),
+        **(baseline or {}),
+    }
+    for route in bulk:
+        route["rows_per_s"] = round(rows / route["seconds"])
+        route["full_load_over_bulk"] = round(full["seconds"] / route["seconds"], 2)
+        route.pop("status")  # equal to the full load's (checked)
+    result["bulk"] = bulk
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     if not args.keep:
         shutil.rmtree(args.out, ignore_errors=True)

@@ -2,9 +2,11 @@
 
 The files go through the one load pipeline (:func:`loaders.pipeline.run`): the same
 validation, normalisation, resolution, quarantine, load report and audit entries as a normal
-load, into a :class:`~ocgmap.store.admin_import.BulkStore` instead of Neo4j. The graph is then
-written as CSV files and ``manifest.json`` into ``DIR.tmp``, which is renamed to ``DIR`` only
-when complete; ``scripts/neo4j-local import DIR`` imports them into an empty database.
+load, into a :class:`~ocgmap.store.admin_import.BulkStore` instead of Neo4j (held in memory),
+or with ``on_disk`` a :class:`~ocgmap.store.spill.DiskBulkStore` (a working file, for loads
+bigger than memory; the same files come out). The graph is then written as CSV files and
+``manifest.json`` into ``DIR.tmp``, which is renamed to ``DIR`` only when complete;
+``scripts/neo4j-local import DIR`` imports them into an empty database.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from loaders.collector import paused
 from loaders.mapping import ColumnMapping
 from loaders.pipeline import LoadReport, Progress, run
 from ocgmap.errors import InputError
 from ocgmap.store.admin_import import BulkStore, ImportManifest, write_import
+from ocgmap.store.spill import DiskBulkStore
 
 __all__ = ["BulkLoad", "bulk_load", "check_target"]
 
@@ -81,6 +85,7 @@ def bulk_load(
     home: Path,
     *,
     force: bool = False,
+    on_disk: bool = False,
     source: str | None = None,
     mapping: ColumnMapping | None = None,
     progress: Progress | None = None,
@@ -98,6 +103,9 @@ def bulk_load(
         ``OCGMAP_HOME``: quarantine files, the load report and the audit log go under it.
     force : bool
         Replace whatever ``out`` holds (only once the new files are complete).
+    on_disk : bool
+        Collect the load in a working file (``DIR.tmp/.load.sqlite``, deleted when the files
+        are written) instead of in memory: slower, for loads bigger than memory.
     source, mapping, progress, user
         As for :func:`loaders.pipeline.run`.
 
@@ -118,14 +126,19 @@ def bulk_load(
     staging = out.with_name(out.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    store: BulkStore | DiskBulkStore = (
+        DiskBulkStore(staging / ".load.sqlite") if on_disk else BulkStore(staging / ".graph.json")
+    )
     try:
-        store = BulkStore(staging / ".graph.json")
-        report = run(
-            paths, store, home, source=source, mapping=mapping, progress=progress, user=user
-        )
-        manifest = write_import(store, staging, report.load_id)
+        with paused():  # loaders/collector.py: the writer walks every node and relationship
+            report = run(
+                paths, store, home, source=source, mapping=mapping, progress=progress, user=user
+            )
+            manifest = write_import(store, staging, report.load_id)
+        store.close()
         _replace(staging, out)
     except BaseException:
+        store.close()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return BulkLoad(report=report, out=out, manifest=manifest)

@@ -244,6 +244,14 @@ def load(
     force: Annotated[
         bool, typer.Option("--force", help="With --bulk: replace what --out holds.")
     ] = False,
+    on_disk: Annotated[
+        bool,
+        typer.Option(
+            "--on-disk",
+            help="With --bulk: merge in a working file beside --out instead of in memory "
+            "(first loads bigger than memory; slower).",
+        ),
+    ] = False,
 ) -> None:
     """Load source files into the graph: validate, quarantine, resolve, write."""
     from loaders.mapping import load_mapping
@@ -251,15 +259,17 @@ def load(
 
     if bulk and out is None:
         raise InputError("--bulk writes import files: name their folder with --out DIR.")
-    if not bulk and (out is not None or force):
-        raise InputError("--out and --force go with --bulk (ocgmap load --bulk PATH --out DIR).")
+    if not bulk and (out is not None or force or on_disk):
+        raise InputError(
+            "--out, --force and --on-disk go with --bulk (ocgmap load --bulk PATH --out DIR)."
+        )
     if bulk and store is not None:
         raise InputError("--bulk writes files for Neo4j, not to a store: leave out --store.")
     settings = Settings()
     who = _authorise(settings, Permission.LOAD, what="load", objects=(p.name for p in paths))
     column_map = load_mapping(mapping) if mapping else None
     if bulk and out is not None:
-        _load_bulk(paths, out, force, settings, source, column_map, who, as_json)
+        _load_bulk(paths, out, force, on_disk, settings, source, column_map, who, as_json)
         return
     graph = _open(store)
     try:
@@ -287,6 +297,7 @@ def _load_bulk(
     paths: list[Path],
     out: Path,
     force: bool,
+    on_disk: bool,
     settings: Settings,
     source: str | None,
     column_map: ColumnMapping | None,
@@ -303,6 +314,7 @@ def _load_bulk(
             out,
             settings.home,
             force=force,
+            on_disk=on_disk,
             source=source,
             mapping=column_map,
             progress=progress,

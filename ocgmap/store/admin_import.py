@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -47,8 +48,10 @@ from ocgmap.store.queries import temporal_properties
 __all__ = [
     "ARRAY_DELIMITERS",
     "BulkStore",
+    "EdgeGroup",
     "ImportFile",
     "ImportManifest",
+    "ImportSource",
     "csv_type",
     "write_import",
 ]
@@ -63,6 +66,15 @@ _SEEN = ("first_seen", "last_seen")
 
 #: Import tool header types of the property types ``Neo4jStore`` writes.
 _TEMPORAL_TYPES = {PropType.DATE: "date", PropType.DATETIME: "datetime"}
+
+
+#: (relationship type, start label, end label): one group of relationship import files.
+EdgeGroup = tuple[str, str, str]
+
+#: Nodes by label and relationships by group, each in graph order.
+_Grouping = tuple[
+    dict[str, list[dict[str, Any]]], dict[EdgeGroup, list[tuple[str, str, dict[str, Any]]]]
+]
 
 
 class BulkStore(EmbeddedStore):
@@ -95,6 +107,7 @@ class BulkStore(EmbeddedStore):
         if path.exists():
             raise StoreError(f"BulkStore needs a path that does not exist; {path} does.")
         super().__init__(path)
+        self._grouping: tuple[tuple[int, int], _Grouping] | None = None
 
     def save(self) -> None:
         """Keep the graph in memory only."""
@@ -107,6 +120,71 @@ class BulkStore(EmbeddedStore):
     def wipe(self) -> None:
         """Delete every node and relationship."""
         self.graph.clear()
+
+    # -- what write_import reads (ImportSource) -------------------------------------------
+    def node_items(self, label: str | None = None) -> Iterator[dict[str, Any]]:
+        """Attribute dicts of every node, or of one label's, in graph order."""
+        if label is None:
+            return (attrs for _, attrs in self.graph.nodes(data=True))
+        return iter(self._grouped()[0].get(label, []))
+
+    def edge_groups(self) -> list[EdgeGroup]:
+        """Every (type, start label, end label) that has relationships, sorted."""
+        return sorted(self._grouped()[1])
+
+    def edge_items(
+        self, group: EdgeGroup | None = None
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """``(start id, end id, attrs)`` of every relationship, or of one group's, in order."""
+        if group is None:
+            return iter(self.graph.edges(data=True))
+        return iter(self._grouped()[1].get(group, []))
+
+    def _grouped(self) -> _Grouping:
+        """Nodes by label and relationships by group, in one pass (kept until the graph grows).
+
+        Merges change attribute dicts in place, and a bulk store never deletes one (but by
+        :meth:`wipe`), so the lists stay right while the counts stay the same.
+        """
+        size = (self.graph.number_of_nodes(), self.graph.number_of_edges())
+        if self._grouping is None or self._grouping[0] != size:
+            nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for _, attrs in self.graph.nodes(data=True):
+                nodes[attrs["label"]].append(attrs)
+            edges: dict[EdgeGroup, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
+            for u, v, attrs in self.graph.edges(data=True):
+                edges[(attrs["type"], _label_of(u), _label_of(v))].append((u, v, attrs))
+            self._grouping = (size, (nodes, edges))
+        return self._grouping[1]
+
+
+class ImportSource(Protocol):
+    """What :func:`write_import` reads: a :class:`BulkStore`, or a ``DiskBulkStore``.
+
+    Node ids are ``<Label>:<key>``; both orders are those of the embedded store's graph.
+    """
+
+    def node_items(self, label: str | None = None) -> Iterator[dict[str, Any]]:
+        """Attribute dicts of every node, or of one label's, in graph order."""
+        ...
+
+    def edge_groups(self) -> list[EdgeGroup]:
+        """Every (type, start label, end label) that has relationships, sorted."""
+        ...
+
+    def edge_items(
+        self, group: EdgeGroup | None = None
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """``(start id, end id, attrs)`` of every relationship, or of one group's, in order."""
+        ...
+
+
+def _label_of(node_id: str) -> str:
+    return node_id.partition(":")[0]
+
+
+def _key_of(node_id: str) -> str:
+    return node_id.partition(":")[2]
 
 
 class ImportFile(BaseModel):
@@ -201,6 +279,10 @@ def _text(value: Any, kind: str, delimiter: str) -> str:
     return _quote(day.isoformat())
 
 
+#: ``csv_type`` of a value of exactly these types, whatever its property is declared as.
+_PLAIN_TYPES: dict[type, str] = {str: "string", bool: "boolean", int: "long", float: "double"}
+
+
 class _Group:
     """Nodes of one label, or relationships of one type between two labels, being typed."""
 
@@ -211,12 +293,20 @@ class _Group:
     def typed(self, attrs: Mapping[str, Any], managed: frozenset[str]) -> dict[str, str]:
         """Header type of each stored property of one node or relationship."""
         out: dict[str, str] = {}
+        plain = _PLAIN_TYPES.get
         for name, value in attrs.items():
             if name in managed or value is None:
                 continue
-            kind = csv_type(value, self.temporal.get(name))
-            if kind is not None:
-                out[name] = kind
+            # the common types without csv_type's isinstance chain; anything else goes to it
+            kind = plain(type(value))
+            if kind is None:
+                if type(value) is list and all(type(v) is str for v in value):
+                    kind = "string[]"
+                else:
+                    kind = csv_type(value, self.temporal.get(name))
+                    if kind is None:
+                        continue
+            out[name] = kind
         return out
 
 
@@ -236,29 +326,28 @@ def _check_list(value: Any, name: str, where: str) -> None:
 class _Plan:
     """Pass one over the graph: header types per group and the list delimiter."""
 
-    def __init__(self, store: EmbeddedStore) -> None:
-        self.graph = store.graph
+    def __init__(self, store: ImportSource) -> None:
         self.nodes: dict[str, _Group] = {}
         self.edges: dict[tuple[str, str, str], _Group] = {}
         self.used: set[str] = set()
         self.multiline: set[tuple[str, ...]] = set()
         self.node_counts: dict[str, int] = defaultdict(int)
         self.edge_counts: dict[str, int] = defaultdict(int)
-        for _, attrs in self.graph.nodes(data=True):
+        for attrs in store.node_items():
             label = attrs["label"]
             self.node_counts[label] += 1
             group = self.nodes.get(label)
             if group is None:
                 group = self.nodes[label] = _Group(temporal_properties(Label(label)))
-            self._scan(group, attrs, _MANAGED_NODE, f"{label} {attrs['key']!r}", (label,))
-        for u, v, attrs in self.graph.edges(data=True):
-            start, end = self.graph.nodes[u]["label"], self.graph.nodes[v]["label"]
-            ident = (attrs["type"], start, end)
+            where = functools.partial(_node_where, label, attrs["key"])
+            self._scan(group, attrs, _MANAGED_NODE, where, (label,))
+        for u, v, attrs in store.edge_items():
+            ident = (attrs["type"], _label_of(u), _label_of(v))
             self.edge_counts[attrs["type"]] += 1
             group = self.edges.get(ident)
             if group is None:
                 group = self.edges[ident] = _Group(temporal_properties(RelType(attrs["type"])))
-            where = f"{attrs['type']} {u} -> {v}"
+            where = functools.partial(_edge_where, attrs["type"], u, v)
             self._scan(group, attrs, _MANAGED_EDGE, where, ident)
             if isinstance(attrs.get("key"), str):
                 self._strings(attrs["key"], ident)
@@ -278,22 +367,37 @@ class _Plan:
         group: _Group,
         attrs: Mapping[str, Any],
         managed: frozenset[str],
-        where: str,
+        where: Callable[[], str],
         ident: tuple[str, ...],
     ) -> None:
+        """Record the types, line breaks and delimiters of one entity; ``where`` names it."""
         key = attrs.get("key")
         if isinstance(key, str):
             self._strings(key, ident)
+        kinds = group.kinds
         for name, kind in group.typed(attrs, managed).items():
-            group.kinds[name].add(kind)
+            kinds[name].add(kind)
             value = attrs[name]
             if kind == "string":
                 self._strings(value, ident)
             elif kind == "string[]":
-                _check_list(value, name, where)
-                for item in value:
-                    self._strings(item, ident)
-                    self.used.update(d for d in ARRAY_DELIMITERS if d in item)
+                if not value or (len(value) == 1 and value[0] == ""):
+                    _check_list(value, name, where())
+                # line breaks and delimiters are single characters: one is in an item exactly
+                # when it is in the items joined
+                text = "".join(value)
+                self._strings(text, ident)
+                self.used.update(d for d in ARRAY_DELIMITERS if d in text)
+
+
+def _node_where(label: str, key: str) -> str:
+    """How an error names a node."""
+    return f"{label} {key!r}"
+
+
+def _edge_where(type: str, u: str, v: str) -> str:
+    """How an error names a relationship."""
+    return f"{type} {u} -> {v}"
 
 
 def _header(name: str, kind: str) -> str:
@@ -371,13 +475,14 @@ def _fields(
     return variant, fields
 
 
-def write_import(store: EmbeddedStore, folder: Path, load_id: str) -> ImportManifest:
+def write_import(store: ImportSource, folder: Path, load_id: str) -> ImportManifest:
     """Write the graph a store holds as import tool CSV files and ``manifest.json``.
 
     Parameters
     ----------
-    store : EmbeddedStore
-        Usually a :class:`BulkStore` a load has just filled.
+    store : ImportSource
+        A :class:`BulkStore` or :class:`~ocgmap.store.spill.DiskBulkStore` a load has just
+        filled.
     folder : pathlib.Path
         An existing, empty folder.
     load_id : str
@@ -395,11 +500,11 @@ def write_import(store: EmbeddedStore, folder: Path, load_id: str) -> ImportMani
 
     Notes
     -----
-    Two passes over the graph, O(n + m) for n nodes and m relationships; memory beyond the
-    graph is one row at a time.
+    Two passes over the graph, O(n + m) for n nodes and m relationships. Beyond what the
+    store holds, memory is one row of text at a time (and, for a :class:`BulkStore`, a
+    reference to each node and relationship, to write them grouped by label and by type).
     """
     plan = _Plan(store)
-    graph = store.graph
     files: list[ImportFile] = []
     for label, group in sorted(plan.nodes.items()):
         fixed, varying = _columns(group, label)
@@ -409,9 +514,7 @@ def write_import(store: EmbeddedStore, folder: Path, load_id: str) -> ImportMani
             name="", kind="nodes", label=label, multiline=(label,) in plan.multiline
         )
         try:
-            for _, attrs in graph.nodes(data=True):
-                if attrs["label"] != label:
-                    continue
+            for attrs in store.node_items(label):
                 variant, fields = _fields(
                     attrs, group, fixed, varying, _MANAGED_NODE, plan.delimiter
                 )
@@ -420,11 +523,7 @@ def write_import(store: EmbeddedStore, folder: Path, load_id: str) -> ImportMani
                 entry.rows += 1
         finally:
             files.extend(out.close())
-    by_group: dict[tuple[str, str, str], list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
-    for u, v, attrs in graph.edges(data=True):
-        ident = (attrs["type"], graph.nodes[u]["label"], graph.nodes[v]["label"])
-        by_group[ident].append((u, v, attrs))
-    for ident, edges in sorted(by_group.items()):
+    for ident in store.edge_groups():
         rel, start, end = ident
         group = plan.edges[ident]
         fixed, varying = _columns(group, rel)
@@ -439,12 +538,12 @@ def write_import(store: EmbeddedStore, folder: Path, load_id: str) -> ImportMani
             multiline=ident in plan.multiline,
         )
         try:
-            for u, v, attrs in edges:
+            for u, v, attrs in store.edge_items(ident):
                 variant, fields = _fields(
                     attrs, group, fixed, varying, _MANAGED_EDGE, plan.delimiter
                 )
                 fh, entry = out.row(variant, template)
-                ends = [_quote(graph.nodes[u]["key"]), _quote(graph.nodes[v]["key"])]
+                ends = [_quote(_key_of(u)), _quote(_key_of(v))]
                 key = _quote(str(attrs.get("key") or ""))
                 fh.write(",".join([*ends, _quote(rel), key, *fields]) + "\n")
                 entry.rows += 1

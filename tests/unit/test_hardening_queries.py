@@ -28,6 +28,8 @@ NEO4J = PACKAGE / "store" / "neo4j.py"
 #: The in-database analysis engine's Cypher, and the one module that sends it (through GDS).
 GDS_QUERIES = PACKAGE / "store" / "gds_queries.py"
 GDS = PACKAGE / "store" / "gds.py"
+#: SQL of the on-disk bulk store's own SQLite working file (parameterised), not Cypher.
+SPILL = PACKAGE / "store" / "spill.py"
 LS = "LiteralString"
 
 #: The functions that turn a checked non-literal value into query text, and what they check.
@@ -283,7 +285,7 @@ def test_no_module_outside_the_store_speaks_to_neo4j_or_holds_cypher() -> None:
                 if module == "neo4j" or (module or "").startswith("neo4j.") or "neo4j" in names:
                     offenders.append(f"{path.name}:{node.lineno}: imports neo4j")
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if id(node) not in docs and CYPHER.search(node.value):
+                if id(node) not in docs and path != SPILL and CYPHER.search(node.value):
                     offenders.append(f"{path.name}:{node.lineno}: {node.value[:40]!r}")
     assert offenders == []
 

@@ -256,6 +256,31 @@ def test_bulk_load_writes_a_complete_folder_or_nothing(
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".import.old")]
 
 
+def test_on_disk_the_same_files_come_out_and_the_working_file_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "detections.csv"
+    data.write_text(DETECTIONS, encoding="utf-8")
+    memory = bulk_load([data], tmp_path / "memory", tmp_path / "home")
+    disk = bulk_load([data], tmp_path / "disk", tmp_path / "home", on_disk=True)
+    assert disk.manifest.model_dump(exclude={"load_id", "created_at"}) == (
+        memory.manifest.model_dump(exclude={"load_id", "created_at"})
+    )
+    for entry in memory.manifest.files:
+        assert (tmp_path / "disk" / entry.name).read_bytes() == (
+            tmp_path / "memory" / entry.name
+        ).read_bytes()
+    assert not list(tmp_path.glob("**/*.sqlite"))
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise StoreError("disk full")
+
+    monkeypatch.setattr(loaders.bulk, "write_import", broken)
+    with pytest.raises(StoreError):
+        bulk_load([data], tmp_path / "again", tmp_path / "home", on_disk=True)
+    assert not (tmp_path / "again.tmp").exists() and not (tmp_path / "again").exists()
+
+
 def test_an_output_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
     target = tmp_path / "import"
     target.write_text("x")
@@ -273,6 +298,7 @@ def test_the_command_line_refuses_bulk_options_that_do_not_fit(tmp_path: Path) -
     for args, says in [
         (["load", "--bulk", str(tmp_path)], "--out DIR"),
         (["load", str(tmp_path), "--out", str(tmp_path / "x")], "go with --bulk"),
+        (["load", str(tmp_path), "--on-disk"], "go with --bulk"),
         (["load", "--bulk", str(tmp_path), "--out", str(tmp_path)], "not empty"),
     ]:
         (tmp_path / "keep.txt").write_text("x")
