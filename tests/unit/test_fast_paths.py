@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import itertools
 import zoneinfo
@@ -156,9 +157,25 @@ def test_row_merger_equals_row_by_row_merging_and_keeps_old_lists() -> None:
     assert again == expected
 
 
-def test_to_networkx_filters_as_the_full_scan(tmp_path: Path) -> None:
-    world = tmp_path / "world"
-    generate(world, seed=3, scale=0.01)
+def _keep_first(path: Path, rows: int) -> None:
+    """Cut a CSV to its header and first ``rows`` records."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        records = list(itertools.islice(csv.reader(fh), rows + 1))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(records)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small world with every source; the event files cut to 600 records (quick loads)."""
+    folder = tmp_path_factory.mktemp("fast") / "world"
+    generate(folder, seed=3, scale=0.01)
+    for name in ("crossings.csv", "anpr.csv", "calls.csv"):
+        _keep_first(folder / name, 600)
+    return folder
+
+
+def test_to_networkx_filters_as_the_full_scan(world: Path, tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "home" / "graph.json")
     run([world], store, tmp_path / "home")
     for labels, types in [
@@ -194,10 +211,8 @@ class _CountingStore(EmbeddedStore):
 
 
 def test_small_files_share_one_group_and_a_failure_keeps_committed_groups(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    world = tmp_path / "world"
-    generate(world, seed=3, scale=0.01)
     home = tmp_path / "home"
     store = _CountingStore(home / "graph.json")
     _CountingStore.saves = 0
@@ -222,10 +237,10 @@ def test_small_files_share_one_group_and_a_failure_keeps_committed_groups(
     home2 = tmp_path / "home2"
     crashed = EmbeddedStore(home2 / "graph.json")
     with pytest.raises(KeyboardInterrupt):
-        run([world], crashed, home2, commit_rows=3000)
+        run([world], crashed, home2, commit_rows=500)
     on_disk = EmbeddedStore(home2 / "graph.json")
     assert crashed.counts() == on_disk.counts()
     assert 0 < sum(on_disk.counts().nodes.values()) < sum(clean.nodes.values())
     monkeypatch.setattr(pipeline._FileLoad, "record", real)
-    run([world], on_disk, home2, commit_rows=3000)
+    run([world], on_disk, home2, commit_rows=500)
     assert on_disk.counts() == clean
