@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import itertools
 import json
 import os
 import shutil
@@ -24,12 +23,12 @@ from typing import Any
 import networkx as nx
 import pytest
 from servers import neo4j_test_settings
+from small_world import small_world
 
 from loaders.pipeline import run
 from ocgmap.store import GraphStore
 from ocgmap.store.embedded import EmbeddedStore
 from ocgmap.store.neo4j import Neo4jStore
-from ocgmap.synth import generate
 
 pytestmark = pytest.mark.neo4j
 
@@ -67,14 +66,6 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _keep_first(path: Path, rows: int) -> None:
-    """Cut a CSV to its header and first ``rows`` records (the test stays small)."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        records = list(itertools.islice(csv.reader(fh), rows + 1))
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(records)
-
-
 def _awkward(folder: Path) -> Path:
     """Detections whose text holds commas, quotes, backslashes, line breaks and delimiters."""
     folder.mkdir()
@@ -100,9 +91,7 @@ def _awkward(folder: Path) -> Path:
 def imported(tmp_path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
     """A synthetic world bulk-loaded and imported into a throwaway server; its env."""
     world = tmp_path / "world"
-    generate(world, seed=SEED, scale=SCALE)
-    for name in ("crossings.csv", "anpr.csv", "calls.csv"):
-        _keep_first(world / name, ROWS)
+    small_world(world, seed=SEED, scale=SCALE, rows=ROWS)
     awkward = _awkward(tmp_path / "awkward")
     home = tmp_path / "home-bulk"
     out = tmp_path / "import"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 import zoneinfo
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from small_world import small_world
 
 from loaders.pipeline import run
 from ocgmap.schema import PropType, load_schema
@@ -23,7 +23,6 @@ from ocgmap.schema.models import (
 from ocgmap.store import GraphFilter
 from ocgmap.store.embedded import EmbeddedStore
 from ocgmap.store.merge import RowMerger, merge_row, union
-from ocgmap.synth import generate
 
 UTC = dt.UTC
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -157,22 +156,10 @@ def test_row_merger_equals_row_by_row_merging_and_keeps_old_lists() -> None:
     assert again == expected
 
 
-def _keep_first(path: Path, rows: int) -> None:
-    """Cut a CSV to its header and first ``rows`` records."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        records = list(itertools.islice(csv.reader(fh), rows + 1))
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(records)
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small world with every source; the event files cut to 600 records (quick loads)."""
-    folder = tmp_path_factory.mktemp("fast") / "world"
-    generate(folder, seed=3, scale=0.01)
-    for name in ("crossings.csv", "anpr.csv", "calls.csv"):
-        _keep_first(folder / name, 600)
-    return folder
+    return small_world(tmp_path_factory.mktemp("fast") / "world", seed=3, scale=0.01, rows=600)
 
 
 def test_to_networkx_filters_as_the_full_scan(world: Path, tmp_path: Path) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import itertools
 from pathlib import Path
 
 import pytest
+from small_world import small_world
 
 from loaders.pipeline import run
 from ocgmap.errors import StoreError
@@ -16,26 +15,14 @@ from ocgmap.schema.models import EdgeRow, NodeRef, NodeRow
 from ocgmap.store import GraphFilter
 from ocgmap.store.admin_import import BulkStore, write_import
 from ocgmap.store.spill import DiskBulkStore
-from ocgmap.synth import generate
 
 AT = dt.datetime(2025, 3, 1, 2, 14, tzinfo=dt.UTC)
-
-
-def _keep_first(path: Path, rows: int) -> None:
-    with path.open(encoding="utf-8", newline="") as fh:
-        records = list(itertools.islice(csv.reader(fh), rows + 1))
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(records)
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small synthetic world with every source (the large event files cut short)."""
-    folder = tmp_path_factory.mktemp("spill") / "world"
-    generate(folder, seed=4, scale=0.002)
-    for name in ("crossings.csv", "anpr.csv", "calls.csv"):
-        _keep_first(folder / name, 400)
-    return folder
+    return small_world(tmp_path_factory.mktemp("spill") / "world", seed=4, scale=0.002, rows=400)
 
 
 @pytest.fixture(scope="module")
