@@ -81,7 +81,7 @@ def write_pdf(package: TargetPackage, path: Path, charts: Charts) -> Path:
     """
     weasyprint = _weasyprint()
     path.parent.mkdir(parents=True, exist_ok=True)
-    page = render_html(package, charts, embed_images=True)
+    page = render_html(package, charts, embed_images=True, provenance_as_listing=True)
     folder = path.parent.resolve().as_uri() + "/"
     html = weasyprint.HTML(string=page, base_url=folder)
     html.write_pdf(path, finisher=_plain_info, pdf_identifier=False)

@@ -179,7 +179,9 @@ def test_export_writes_a_package_and_refuses_a_bad_marking(
 ) -> None:
     home, _ = demo
     env = ocgmap_env(home)
-    cluster = json.loads((home / "demo" / "results.json").read_text())["clusters"][0]
+    clusters = json.loads((home / "demo" / "results.json").read_text())["clusters"]
+    # the demo printed the top cluster's package; a small one keeps this test quick
+    cluster = min((c for c in clusters if len(c["members"]) >= 3), key=lambda c: len(c["members"]))
     out = tmp_path / "pack"
     done = run(
         "export",

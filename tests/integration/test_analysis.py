@@ -1,4 +1,8 @@
-"""Analysis end to end: synthetic worlds loaded, analysed and judged against their truth."""
+"""Analysis end to end: synthetic worlds loaded, analysed and judged against their truth.
+
+These run on the embedded store; the same worlds in the test Neo4j, analysed by either
+engine, must give these results exactly (tests/integration/test_gds_engine.py).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,6 @@ from ocgmap.analysis.run import analyse
 from ocgmap.errors import AnalysisError
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import EdgeRow, NodeRef, NodeRow
-from ocgmap.store import GraphStore
 from ocgmap.store.embedded import EmbeddedStore
 from ocgmap.synth import Truth, generate
 
@@ -208,27 +211,6 @@ def test_confirmed_outcomes_fit_the_scorer(
     labels.write_text("cluster_id,outcome\nC-99999,1\n", encoding="utf-8")
     with pytest.raises(AnalysisError, match="not scored in this run .C-99999."):
         analyse(store, params, write=False)
-
-
-def test_neo4j_gives_the_same_analysis_as_the_embedded_store(
-    neo4j_session_store: GraphStore,
-    loaded: Callable[[int], tuple[Path, Path, Truth]],
-    tmp_path: Path,
-) -> None:
-    """The same world loaded into Neo4j analyses exactly as in a fresh embedded store."""
-    data, pristine, _ = loaded(SEEDS[0])
-    store = neo4j_session_store
-    store.wipe()
-    load([data], store, tmp_path)
-    mine = analyse(store, PARAMS)
-    ref = analyse(_fresh(pristine, tmp_path / "reference"), PARAMS)
-    assert mine.data_hash == ref.data_hash
-    assert mine.challenges, "the world has planted groups to challenge"
-    assert [_core(c) for c in mine.clusters] == [_core(c) for c in ref.clusters]
-    assert store.counts().relationships["IN_CLUSTER"] == sum(len(c.members) for c in mine.clusters)
-    again = analyse(store, PARAMS)
-    assert [c.cluster_id for c in again.clusters] == [c.cluster_id for c in mine.clusters]
-    assert store.counts().relationships["IN_CLUSTER"] == sum(len(c.members) for c in again.clusters)
 
 
 def _core(cluster: ClusterResult) -> dict[str, object]:

@@ -1,8 +1,11 @@
-"""``--engine gds``: projection and clustering inside the test Neo4j with its GDS library.
+"""Analysis on Neo4j: the Python engine and ``--engine gds`` against the embedded store.
 
-The analysis acceptance checks run on the in-database engine, and on the same data it must
-give exactly the Python engine's results: the same clusters, ids, features, scores, reasons,
-key players and suggested links, the same data hash and the same summary.
+The analysis acceptance checks run on the in-database engine (projection and clustering
+inside the test Neo4j with its GDS library), and on the same data it must give exactly the
+Python engine's results: the same clusters, ids, features, scores, reasons, key players and
+suggested links, the same data hash and the same summary. On the first world the Python
+engine on Neo4j must in turn give exactly what it gives on a fresh embedded store of the
+same files, so the stores and the engines all agree.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ def test_gds_engine_passes_the_acceptance_checks_and_matches_the_python_engine(
     load([tmp_path / "data"], store, tmp_path)
 
     if seed == SEEDS[0]:
+        _python_engine_agrees_with_the_embedded_store(store, tmp_path)
+    before = sum(store.counts().nodes.values())
+    if seed == SEEDS[0]:
         run = analyse(store, PARAMS, engine="gds", out=tmp_path / "gds.json")
     else:  # read the scored clusters' context, not the whole graph (the default here)
         assert isinstance(store, Neo4jStore)
@@ -57,14 +63,18 @@ def test_gds_engine_passes_the_acceptance_checks_and_matches_the_python_engine(
     python = analyse(store, PARAMS, engine="python", write=False)
     assert python.previous_run_id == run.run_id
     assert run.data_hash == python.data_hash
-    # the whole graph's size now counts the run the GDS engine wrote; the rest is the same
-    written = 1 + len(run.clusters)  # an AnalysisRun and its Cluster nodes
+    # the whole graph's size now counts the run the GDS engine wrote (an AnalysisRun, and the
+    # Cluster nodes no earlier run wrote); the rest is the same
+    written = sum(store.counts().nodes.values()) - before
+    assert written == 1 + (0 if seed == SEEDS[0] else len(run.clusters))
     assert python.summary.nodes == run.summary.nodes + written
     same = {"nodes", "edges"}
     assert run.summary.model_dump(exclude=same) == python.summary.model_dump(exclude=same)
     assert [_core(c) for c in run.clusters] == [_core(c) for c in python.clusters]
     if seed != SEEDS[0]:
         return
+    # after the Python engine's run on this store, every cluster is carried on unchanged
+    assert {c.change.status for c in run.clusters if c.change} == {"unchanged"}
     again = analyse(store, PARAMS, engine="gds")
     assert again.previous_run_id == run.run_id
     assert again.data_hash == run.data_hash
@@ -73,6 +83,22 @@ def test_gds_engine_passes_the_acceptance_checks_and_matches_the_python_engine(
     # the catalogue graphs of the runs are dropped
     left = store._read("CALL gds.graph.list() YIELD graphName RETURN count(*) AS n")  # type: ignore[attr-defined]
     assert left[0]["n"] == 0
+
+
+def _python_engine_agrees_with_the_embedded_store(store: GraphStore, tmp_path: Path) -> None:
+    """The Python engine on Neo4j gives what it gives on the same files in the embedded store.
+
+    Its run is written to Neo4j, so the GDS run that follows must replace its clusters.
+    """
+    embedded = EmbeddedStore(tmp_path / "embedded" / "graph.json")
+    embedded.ensure_schema()
+    load([tmp_path / "data"], embedded, tmp_path / "embedded")
+    mine = analyse(store, PARAMS, engine="python")
+    ref = analyse(embedded, PARAMS, engine="python")
+    assert mine.data_hash == ref.data_hash
+    assert mine.challenges, "the world has planted groups to challenge"
+    assert [_core(c) for c in mine.clusters] == [_core(c) for c in ref.clusters]
+    assert store.counts().relationships["IN_CLUSTER"] == sum(len(c.members) for c in mine.clusters)
 
 
 def test_gds_engine_needs_the_neo4j_store(tmp_path: Path) -> None:
