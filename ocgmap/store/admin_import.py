@@ -32,18 +32,22 @@ import functools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, Literal, Protocol
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
 from ocgmap.errors import StoreError
 from ocgmap.schema import PropType
 from ocgmap.schema.labels import Label, RelType
-from ocgmap.schema.models import Counts
+from ocgmap.schema.models import Counts, EdgeRow, NodeRow
+from ocgmap.store.base import ErasureResult, UpsertResult
 from ocgmap.store.embedded import EmbeddedStore
 from ocgmap.store.queries import temporal_properties
+
+if TYPE_CHECKING:
+    from ocgmap.analysis.results import AnalysisRun
 
 __all__ = [
     "ARRAY_DELIMITERS",
@@ -107,10 +111,31 @@ class BulkStore(EmbeddedStore):
         if path.exists():
             raise StoreError(f"BulkStore needs a path that does not exist; {path} does.")
         super().__init__(path)
-        self._grouping: tuple[tuple[int, int], _Grouping] | None = None
+        self._grouping: _Grouping | None = None
 
     def save(self) -> None:
         """Keep the graph in memory only."""
+
+    # -- every write drops the grouping write_import reads (see _grouped) ------------------
+    def upsert_nodes(self, label: Label, rows: Iterable[NodeRow]) -> UpsertResult:
+        """Merge node rows as the embedded store does."""
+        self._grouping = None
+        return super().upsert_nodes(label, rows)
+
+    def upsert_edges(self, type: RelType, rows: Iterable[EdgeRow]) -> UpsertResult:
+        """Merge relationship rows as the embedded store does."""
+        self._grouping = None
+        return super().upsert_edges(type, rows)
+
+    def write_results(self, run: AnalysisRun) -> None:
+        """Write an analysis run as the embedded store does."""
+        self._grouping = None
+        super().write_results(run)
+
+    def erase_sources(self, prefixes: Collection[str]) -> ErasureResult:
+        """Erase facts by source as the embedded store does."""
+        self._grouping = None
+        return super().erase_sources(prefixes)
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[None]:
@@ -119,6 +144,7 @@ class BulkStore(EmbeddedStore):
 
     def wipe(self) -> None:
         """Delete every node and relationship."""
+        self._grouping = None
         self.graph.clear()
 
     # -- what write_import reads (ImportSource) -------------------------------------------
@@ -141,21 +167,20 @@ class BulkStore(EmbeddedStore):
         return iter(self._grouped()[1].get(group, []))
 
     def _grouped(self) -> _Grouping:
-        """Nodes by label and relationships by group, in one pass (kept until the graph grows).
+        """Nodes by label and relationships by group, in one pass (kept until the next write).
 
-        Merges change attribute dicts in place, and a bulk store never deletes one (but by
-        :meth:`wipe`), so the lists stay right while the counts stay the same.
+        Every write drops it (counting the graph's relationships to notice a change would
+        walk all of them on each call).
         """
-        size = (self.graph.number_of_nodes(), self.graph.number_of_edges())
-        if self._grouping is None or self._grouping[0] != size:
+        if self._grouping is None:
             nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for _, attrs in self.graph.nodes(data=True):
                 nodes[attrs["label"]].append(attrs)
             edges: dict[EdgeGroup, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
             for u, v, attrs in self.graph.edges(data=True):
                 edges[(attrs["type"], _label_of(u), _label_of(v))].append((u, v, attrs))
-            self._grouping = (size, (nodes, edges))
-        return self._grouping[1]
+            self._grouping = (nodes, edges)
+        return self._grouping
 
 
 class ImportSource(Protocol):

@@ -411,7 +411,8 @@ class Neo4jStore:
     def wipe(self) -> None:
         """Delete every node and relationship of the graph (constraints and audit copy stay)."""
         with self._errors(), self.driver.session(database=self.database) as session:
-            session.run(q.WIPE).consume()
+            session.run(q.WIPE_RELATIONSHIPS).consume()
+            session.run(q.WIPE_NODES).consume()
 
     def close(self) -> None:
         """Close the driver."""

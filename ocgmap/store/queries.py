@@ -28,7 +28,8 @@ __all__ = [
     "ERASE_RELATIONSHIPS",
     "ERASE_RELATIONSHIP_IDS",
     "PING",
-    "WIPE",
+    "WIPE_NODES",
+    "WIPE_RELATIONSHIPS",
     "constraint_query",
     "count_nodes_query",
     "count_relationships_query",
@@ -50,9 +51,15 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 PING: LiteralString = "RETURN 1 AS ok"
 
-#: Deletes every node and relationship of the graph in batches (needs an auto-commit
-#: transaction). The audit log's copy is not part of the graph and stays.
-WIPE: LiteralString = (
+#: Deletes every relationship, then every node of the graph, in batches (each needs an
+#: auto-commit transaction). Relationships go first: detaching a node deletes all of its
+#: relationships in one transaction, which for a hub (a port or route of millions of
+#: crossings) exceeds the server's transaction memory. The audit log's copy (AuditEntry
+#: nodes, which have no relationships) is not part of the graph and stays.
+WIPE_RELATIONSHIPS: LiteralString = (
+    "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
+)
+WIPE_NODES: LiteralString = (
     "MATCH (n) WHERE NOT n:AuditEntry CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 )
 
