@@ -351,9 +351,11 @@ def main() -> None:
         full = run_full(world, args.out / "home-full", args)
         report = LoadReport.model_validate(full["report"])
         full_status = _status(args.uri, args.user, args.password)
+        _step("full load", seconds=round(full["seconds"], 1), status=full_status)
         bulk = []
         for mode in args.bulk_modes if args.bulk_instance else []:
             bulk.append(run_bulk(world, args.out, mode, args))
+            _step(f"bulk {mode}", **bulk[-1])
             if bulk[-1]["status"] != full_status:
                 raise SystemExit(
                     f"the bulk route ({mode}) gave another graph: {bulk[-1]['status']} "
@@ -391,6 +393,12 @@ def main() -> None:
         "ratio": round(piped_rate / naive_rate, 1),
     }
     _say_result(args, report, full, bulk, baseline)
+
+
+def _step(name: str, **figures: Any) -> None:
+    """Each step's figures on standard error as it ends: a run that fails later keeps them."""
+    sys.stderr.write(json.dumps({"step": name, **figures}) + "\n")
+    sys.stderr.flush()
 
 
 def _say_result(
