@@ -5,8 +5,19 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.components.access import account, sign_in
-from dashboards.data import copy_audit
-from ocgmap.access import Permission
+from dashboards.data import copy_audit, load_alerts
+from ocgmap.access import Permission, User
+from ocgmap.errors import OcgmapError
+
+
+def _alerts_title(user: User) -> str:
+    """The Alerts page's title, with the user's unread alerts counted when there are any."""
+    try:
+        unread = sum(1 for a in load_alerts(user.name) if a.unread)
+    except OcgmapError:
+        return "Alerts"  # the page itself says what is wrong
+    return f"Alerts ({unread})" if unread else "Alerts"
+
 
 st.set_page_config(page_title="ocgmap", layout="wide")
 user = sign_in()  # stops here with the sign-in form until someone has signed in
@@ -23,6 +34,7 @@ navigation = st.navigation(
             st.Page("pages/challenge.py", title="Challenge list", icon=":material/flag:"),
             st.Page("pages/cluster.py", title="Cluster", icon=":material/hub:"),
             st.Page("pages/explore.py", title="Explore", icon=":material/search:"),
+            st.Page("pages/alerts.py", title=_alerts_title(user), icon=":material/notifications:"),
         ],
         "Picture": [
             st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:"),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -11,11 +12,13 @@ import streamlit as st
 from loaders.pipeline import LoadReport, load_reports
 from loaders.quarantine import QuarantinedRow
 from loaders.reports import quarantined_rows
+from ocgmap.alerts import Alert, mark_read, read_alerts
 from ocgmap.analysis.results import AnalysisRun
 from ocgmap.analysis.runs import latest_run
 from ocgmap.audit import audit_log
 from ocgmap.audit_copy import CopyCheck, copy_new
 from ocgmap.config import Settings
+from ocgmap.errors import StoreError
 from ocgmap.evidence import around
 from ocgmap.export.manifest import Manifest
 from ocgmap.export.package import Marking
@@ -27,8 +30,10 @@ from ocgmap.schema.labels import Label
 from ocgmap.schema.models import Counts, Node, NodeRef, Subgraph
 from ocgmap.schema.models import Path as GraphPath
 from ocgmap.store import GraphStore, open_store
+from ocgmap.watch import Watch, add_watch, list_watches, remove_watch
 
 __all__ = [
+    "drop_watch",
     "export_cluster",
     "find_nodes",
     "get_store",
@@ -38,6 +43,7 @@ __all__ = [
     "load_paths",
     "load_results",
     "load_activity",
+    "load_alerts",
     "load_compliance",
     "load_places",
     "recent_load_reports",
@@ -45,8 +51,14 @@ __all__ = [
     "load_reviews",
     "save_review",
     "load_quarantine",
+    "load_watches",
+    "mark_alerts_read",
+    "save_watch",
     "write_lock",
 ]
+
+#: Seconds a watch or a mark-read waits for a load or an analysis to finish writing.
+WRITE_WAIT = 10.0
 
 
 def _where() -> tuple[str, str | None, str, str, str]:
@@ -246,6 +258,106 @@ def write_lock() -> threading.Lock:
 @st.cache_resource
 def _write_lock(kind: str, uri: str | None, user: str, database: str, home: str) -> threading.Lock:
     return threading.Lock()
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Hold :func:`write_lock` for a short write, waiting at most :data:`WRITE_WAIT` seconds."""
+    lock = write_lock()
+    if not lock.acquire(timeout=WRITE_WAIT):
+        raise StoreError(
+            "Another load or analysis is writing to the store: try again when it has finished."
+        )
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def load_alerts(owner: str) -> list[Alert]:
+    """The alerts of one watcher, unread first, then newest first (cached for 10 seconds).
+
+    Loads and analyses in this dashboard clear the cache, and so do :func:`mark_alerts_read`,
+    :func:`save_watch` and :func:`drop_watch`; alerts raised elsewhere (the command line)
+    show within 10 seconds.
+    """
+    return _alerts(*_where(), owner)
+
+
+@st.cache_data(ttl=10)
+def _alerts(
+    kind: str, uri: str | None, user: str, database: str, home: str, owner: str
+) -> list[Alert]:
+    return read_alerts(_store(kind, uri, user, database, home), owner=owner)
+
+
+def load_watches(owner: str) -> list[Watch]:
+    """The watches of one user, oldest first (cached for 10 seconds, cleared after writes)."""
+    return _watches(*_where(), owner)
+
+
+@st.cache_data(ttl=10)
+def _watches(
+    kind: str, uri: str | None, user: str, database: str, home: str, owner: str
+) -> list[Watch]:
+    return list_watches(_store(kind, uri, user, database, home), owner)
+
+
+def _written() -> None:
+    """Drop the cached reads a watch or a mark-read changes."""
+    for cached in (_alerts, _watches, _counts):
+        cached.clear()
+
+
+def save_watch(
+    owner: str,
+    label: str,
+    text: str,
+    *,
+    reason: str | None = None,
+    hops: int = 2,
+    top: int = 10,
+) -> Watch:
+    """Watch a target for ``owner`` (never cached; logged as an alteration).
+
+    Raises
+    ------
+    InputError
+        When the target cannot be read or the cluster is not in the store.
+    StoreError
+        When a load or an analysis kept the store busy for :data:`WRITE_WAIT` seconds.
+    """
+    with _writing():
+        watch = add_watch(
+            get_store(),
+            owner,
+            label,
+            text,
+            reason=reason,
+            hops=hops,
+            top=top,
+            audit=audit_log(Settings()),
+        )
+    _written()
+    return watch
+
+
+def drop_watch(key: str, owner: str) -> bool:
+    """Stop a watch of ``owner`` and delete its alerts (logged as an erasure); False if none."""
+    with _writing():
+        removed = remove_watch(get_store(), key, owner, audit=audit_log(Settings()))
+    _written()
+    return removed
+
+
+def mark_alerts_read(keys: Sequence[str], user: str) -> int:
+    """Mark alerts of ``user`` read; return how many changed (never cached)."""
+    if not keys:
+        return 0
+    with _writing():
+        done = mark_read(get_store(), keys, user)
+    _written()
+    return done
 
 
 def load_paths(a: tuple[str, str], b: tuple[str, str], max_hops: int) -> list[GraphPath]:

@@ -132,7 +132,14 @@ def bulk_load(
     try:
         with paused():  # loaders/collector.py: the writer walks every node and relationship
             report = run(
-                paths, store, home, source=source, mapping=mapping, progress=progress, user=user
+                paths,
+                store,
+                home,
+                source=source,
+                mapping=mapping,
+                progress=progress,
+                user=user,
+                alerts=False,  # a first load into an empty database: nothing is watched yet
             )
             manifest = write_import(store, staging, report.load_id)
         store.close()

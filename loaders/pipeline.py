@@ -79,6 +79,7 @@ class LoadReport(BaseModel):
     nodes: dict[str, int] = Field(default_factory=dict)
     relationships: dict[str, int] = Field(default_factory=dict)
     possibly_same: int = 0
+    alerts: int = Field(default=0, description="new alerts raised for watchlists (ocgmap.alerts)")
 
 
 class _Batch:
@@ -286,6 +287,7 @@ def run(
     commit_rows: int = 50_000,
     user: str | None = None,
     retention_years: int | None = None,
+    alerts: bool = True,
 ) -> LoadReport:
     """Load files or folders into a store and return (and write) the load report.
 
@@ -312,6 +314,11 @@ def run(
     retention_years : int, optional
         Years from the start to the report's ``review_due`` (default:
         ``OCGMAP_RETENTION_YEARS``, 6).
+    alerts : bool
+        Raise the alerts of the store's watchlists once the load is written
+        (:func:`ocgmap.alerts.raise_load_alerts`); their number goes into the report and
+        :func:`ocgmap.alerts.read_alerts` gives them (``origin=report.load_id``). Files an
+        earlier completed load (a report under ``home``) had loaded raise none.
 
     Notes
     -----
@@ -368,11 +375,31 @@ def run(
         [report.load_id],
         details={"store": report.store, "possibly_same": report.possibly_same},
     )
+    if alerts:
+        from ocgmap.alerts import raise_load_alerts
+
+        loaded = [f.file_id for f in report.files if f.file_id]
+        earlier = _earlier_file_ids(home, report.load_id)
+        report.alerts = len(raise_load_alerts(store, report.load_id, loaded, earlier=earlier))
     counts = store.counts()
     report.nodes, report.relationships = counts.nodes, counts.relationships
     report.finished_at = dt.datetime.now(dt.UTC)
     _write_report(run_dir / "report.json", report)
     return report
+
+
+def _earlier_file_ids(home: Path, load_id: str) -> set[str]:
+    """File ids that completed loads other than ``load_id`` had loaded (their reports)."""
+    found: set[str] = set()
+    for path in (home / "loads").glob("*/report.json"):
+        if path.parent.name == load_id:
+            continue
+        try:
+            report = LoadReport.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError):
+            continue  # load_reports names an unreadable report; here it only adds no file
+        found.update(f.file_id for f in report.files if f.file_id and not f.error)
+    return found
 
 
 def _audit(home: Path, user: str | None, report: LoadReport, *, completed: bool) -> None:

@@ -28,6 +28,7 @@ from ocgmap.store import GraphStore, open_store
 if TYPE_CHECKING:
     from loaders.mapping import ColumnMapping
     from loaders.pipeline import LoadReport
+    from ocgmap.alerts import Alert
     from ocgmap.audit import AuditLog
     from ocgmap.audit_copy import CopyCheck
 
@@ -50,6 +51,13 @@ review_app = typer.Typer(
 app.add_typer(review_app, name="review")
 users_app = typer.Typer(help="Add, list and disable the users of ocgmap.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+watch_app = typer.Typer(
+    help="Watch entities, OCGs, clusters or the challenge list; loads and analyses raise alerts.",
+    no_args_is_help=True,
+)
+app.add_typer(watch_app, name="watch")
+alerts_app = typer.Typer(help="What new data and analysis runs raised for your watches.")
+app.add_typer(alerts_app, name="alerts")
 
 console = Console()
 err = Console(stderr=True)
@@ -289,8 +297,51 @@ def load(
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
         _print_load(report, settings.home)
+        if report.alerts:
+            _print_raised(store, report.load_id, settings, who)
     if any(f.error for f in report.files):
         raise typer.Exit(1)
+
+
+def _print_raised(kind: StoreKind | None, origin: str, settings: Settings, who: str) -> None:
+    """Print the alerts a load raised, per watcher (conditional ones only counted); log it."""
+    from ocgmap.alerts import read_alerts, visible
+    from ocgmap.alerts.show import print_alerts
+
+    graph = _open(kind)
+    try:
+        shown, held = visible(read_alerts(graph, origin=origin), include_conditional=False)
+        _log_alerts(settings, who, shown, held, origin=origin)
+    finally:
+        _close(graph)
+    print_alerts(console, shown, held, title="new alerts")
+
+
+def _log_alerts(
+    settings: Settings,
+    who: str,
+    shown: list[Alert],
+    held: int,
+    *,
+    origin: str | None = None,
+    why: str | None = None,
+) -> None:
+    """Log alerts shown to ``who`` as a consultation (DPA 2018 s.62)."""
+    if not shown and not held:
+        return
+    audit_log(settings).append(
+        who,
+        Action.CONSULTATION,
+        "alerts",
+        sorted({a.watch_key for a in shown}),
+        justification=why,
+        details={
+            "alerts": len(shown),
+            "held_back": held,
+            "conditional": sum(1 for a in shown if a.handling == "conditional"),
+            **({"origin": origin} if origin else {}),
+        },
+    )
 
 
 def _load_bulk(
@@ -439,6 +490,11 @@ def analyse(
                 engine=engine,
             )
         saved = save_run(run, settings.home, user=who)
+        from ocgmap.alerts import alerts_after_run, visible
+
+        raised = visible(alerts_after_run(graph, run, settings.home), include_conditional=False)
+        if not as_json:
+            _log_alerts(settings, who, *raised, origin=run.run_id)
     finally:
         _close(graph)
     if out is not None:
@@ -449,6 +505,10 @@ def analyse(
     from ocgmap.analysis.show import print_challenges
 
     print_challenges(run, console, top=top)
+    if raised[0]:
+        from ocgmap.alerts.show import print_alerts
+
+        print_alerts(console, *raised, title="new alerts")
     if run.params.labels:
         console.print(f"scores from a model fitted on {run.params.labels} labelled clusters")
     console.print(f"results: {out or saved}")
@@ -817,6 +877,165 @@ def erase(
         console.print(f"file {file_id} kept: load {', '.join(loads)} also loaded it")
     if done.repeat:
         console.print("the load had been erased before: this run finished whatever was left")
+
+
+@watch_app.command("add")
+def watch_add(
+    label: Annotated[
+        str,
+        typer.Argument(
+            help="vehicle, trailer, haulier, person, phone, address, ocg, cluster or challenges."
+        ),
+    ],
+    identifier: Annotated[
+        str,
+        typer.Argument(
+            help="As typed (normalised as on load): a VRM, phone number, company number, "
+            "NAME|date of birth, OCG reference, cluster id; anything for challenges."
+        ),
+    ] = "",
+    reason: Annotated[str | None, typer.Option("--reason", help="Why you watch it.")] = None,
+    hops: Annotated[
+        int, typer.Option("--hops", min=1, max=4, help="How far around it a load is searched.")
+    ] = 2,
+    top: Annotated[
+        int, typer.Option("--top", min=1, max=100, help="For challenges: places to watch.")
+    ] = 10,
+    store: StoreOption = None,
+) -> None:
+    """Watch something: later loads and analysis runs raise alerts about it for you."""
+    from ocgmap.watch import add_watch
+
+    settings = Settings()
+    who = _authorise(settings, Permission.VIEW, what="watch add", objects=[label, identifier])
+    graph = _open(store)
+    try:
+        watch = add_watch(
+            graph,
+            who,
+            label,
+            identifier,
+            reason=reason,
+            hops=hops,
+            top=top,
+            audit=audit_log(settings),
+        )
+    finally:
+        _close(graph)
+    console.print(f"[green]ok[/green] {who} watches {watch.describe()}: {watch.key}")
+
+
+@watch_app.command("list")
+def watch_list(
+    everyone: Annotated[bool, typer.Option("--all", help="Every user's watches.")] = False,
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List your watches (or everyone's)."""
+    from ocgmap.alerts.show import print_watches
+    from ocgmap.watch import list_watches
+
+    settings = Settings()
+    who = _authorise(settings, Permission.VIEW, what="watch list")
+    graph = _open(store)
+    try:
+        watches = list_watches(graph, None if everyone else who)
+    finally:
+        _close(graph)
+    if as_json:
+        rows = [{"key": w.key, **w.model_dump(mode="json")} for w in watches]
+        sys.stdout.write(json.dumps(rows, indent=1) + "\n")
+        return
+    print_watches(console, watches)
+
+
+@watch_app.command("remove")
+def watch_remove(
+    key: Annotated[str, typer.Argument(help="The watch (W-..., from ocgmap watch list).")],
+    store: StoreOption = None,
+) -> None:
+    """Stop a watch of yours; its alerts go with it."""
+    from ocgmap.watch import remove_watch
+
+    settings = Settings()
+    who = _authorise(settings, Permission.VIEW, what="watch remove", objects=[key])
+    graph = _open(store)
+    try:
+        removed = remove_watch(graph, key, who, audit=audit_log(settings))
+    finally:
+        _close(graph)
+    if not removed:
+        raise InputError(f"No watch {key!r}: see ocgmap watch list.")
+    console.print(f"[green]ok[/green] watch {key} removed with its alerts")
+
+
+@alerts_app.callback(invoke_without_command=True)
+def alerts(
+    ctx: typer.Context,
+    unread: Annotated[bool, typer.Option("--unread", help="Only alerts not marked read.")] = False,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="Only this kind (repeat for more).")
+    ] = None,
+    include_conditional: Annotated[
+        bool,
+        typer.Option(
+            "--include-conditional",
+            help="Also alerts resting on intelligence with handling conditions (needs --why).",
+        ),
+    ] = False,
+    why: Annotated[
+        str | None, typer.Option("--why", help="Why you need the conditional ones (logged).")
+    ] = None,
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List your alerts, unread first; ocgmap alerts read KEY... marks them read."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ocgmap.alerts import read_alerts, visible
+    from ocgmap.alerts.show import print_alerts
+
+    settings = Settings()
+    needs = [Permission.VIEW] + ([Permission.CONDITIONAL] if include_conditional else [])
+    who = _authorise(settings, *needs, what="alerts")
+    if include_conditional and not (why and why.strip()):
+        raise InputError("--include-conditional needs --why: the reason goes into the audit log.")
+    graph = _open(store)
+    try:
+        found = read_alerts(graph, owner=who, unread_only=unread, kinds=kind or None)
+        shown, held = visible(found, include_conditional)
+        _log_alerts(
+            settings, who, shown, held, why=why.strip() if include_conditional and why else None
+        )
+    finally:
+        _close(graph)
+    if as_json:
+        rows = [a.model_dump(mode="json") for a in shown]
+        sys.stdout.write(json.dumps({"alerts": rows, "held_back": held}, indent=1) + "\n")
+        return
+    print_alerts(console, shown, held)
+
+
+@alerts_app.command("read")
+def alerts_read(
+    keys: Annotated[list[str] | None, typer.Argument(help="Alerts to mark read (A-...).")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Mark all your alerts read.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Mark your alerts read."""
+    from ocgmap.alerts import mark_read, read_alerts
+
+    if not keys and not every:
+        raise InputError("Name the alerts to mark read (A-...), or use --all.")
+    settings = Settings()
+    who = _authorise(settings, Permission.VIEW, what="alerts read", objects=keys or [])
+    graph = _open(store)
+    try:
+        wanted = [a.key for a in read_alerts(graph, owner=who)] if every else list(keys or [])
+        done = mark_read(graph, wanted, who)
+    finally:
+        _close(graph)
+    console.print(f"[green]ok[/green] {done} alert(s) marked read")
 
 
 @app.command("dashboard")

@@ -21,7 +21,14 @@ from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Edge, Node, NodeRef, Subgraph
 from ocgmap.store.base import GraphStore
 
-__all__ = ["GradedIntelligence", "TimelineEvent", "around", "intelligence", "timeline"]
+__all__ = [
+    "GradedIntelligence",
+    "TimelineEvent",
+    "around",
+    "event_summary",
+    "intelligence",
+    "timeline",
+]
 
 _WHEN = {
     Label.DETECTION: "detected_at",
@@ -83,7 +90,8 @@ def _neighbours(subgraph: Subgraph) -> dict[str, list[tuple[Edge, str]]]:
     return out
 
 
-def _event_summary(node: Node) -> str:
+def event_summary(node: Node) -> str:
+    """One line on a detection, crossing or referral: what, where, how graded."""
     p = node.properties
     if node.label is Label.DETECTION:
         minors = p.get("entrants_minors") or 0
@@ -124,7 +132,7 @@ def timeline(subgraph: Subgraph, focus: Collection[str]) -> list[TimelineEvent]:
                 when=when,
                 kind=str(node.label).lower(),
                 ref=node.key,
-                summary=_event_summary(node),
+                summary=event_summary(node),
                 involves=involved,
                 sources=len(node.sources),
             )

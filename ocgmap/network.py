@@ -42,7 +42,7 @@ __all__ = [
 #: Labels left out of a drawing unless asked for: crossings are many and are read on the
 #: timeline; analysis bookkeeping is not evidence.
 HIDDEN_BY_DEFAULT: frozenset[Label] = frozenset(
-    {Label.CROSSING, Label.CLUSTER, Label.ANALYSIS_RUN, Label.REVIEW}
+    {Label.CROSSING, Label.CLUSTER, Label.ANALYSIS_RUN, Label.REVIEW, Label.WATCH, Label.ALERT}
 )
 
 #: Provenance tokens copied into a drawn element (the count is always given).

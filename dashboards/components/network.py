@@ -42,6 +42,8 @@ LABEL_STYLE: dict[Label, tuple[str, str]] = {
     Label.CLUSTER: ("#393b79", "analytics"),
     Label.ANALYSIS_RUN: ("#393b79", "analytics"),
     Label.REVIEW: ("#393b79", "badge"),
+    Label.WATCH: ("#393b79", "badge"),
+    Label.ALERT: ("#393b79", "badge"),
 }
 
 #: Above this many nodes the browser's layout runs without animation.

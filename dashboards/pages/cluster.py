@@ -9,6 +9,7 @@ from dashboards.components.clusters import band_badges, latest_run_or_explain, r
 from dashboards.components.export import export_panel
 from dashboards.components.network import network, node_details
 from dashboards.components.review import review_panel
+from dashboards.components.watch import watch_button
 from dashboards.data import load_around
 from ocgmap.access import Permission
 from ocgmap.analysis.results import AnalysisRun, ClusterResult
@@ -34,6 +35,7 @@ def _pick(run: AnalysisRun) -> ClusterResult:
 
 def _headline(cluster: ClusterResult) -> None:
     st.title(f"Cluster {cluster.cluster_id} (rank {cluster.rank})")
+    watch_button("cluster", cluster.cluster_id)
     band_badges(cluster)
     if cluster.challenge:
         st.warning(f"Challenged: {cluster.challenge_reason}")

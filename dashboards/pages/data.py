@@ -25,6 +25,7 @@ from loaders.uploads import (
     server_folder,
 )
 from ocgmap.access import Permission
+from ocgmap.alerts import alerts_after_run
 from ocgmap.analysis.results import AnalysisParams, AnalysisRun
 from ocgmap.analysis.run import analyse
 from ocgmap.analysis.runs import save_run
@@ -195,6 +196,16 @@ def _show_report(report: LoadReport) -> None:
         )
     if any(f.quarantined for f in report.files):
         st.caption("Quarantined rows are listed under Quarantine below, with their reasons.")
+    st.caption(_alerts_raised(report.alerts, "load"))
+
+
+def _alerts_raised(count: int, by: str) -> str:
+    """How many alerts a load or an analysis raised for the watchlists, in words."""
+    if not count:
+        return f"The {by} raised no alert for any watchlist."
+    return (
+        f"The {by} raised {count} new alert(s) for watchlists: their watchers see them in Alerts."
+    )
 
 
 # -- reports and quarantine --------------------------------------------------------------------
@@ -255,6 +266,9 @@ def _analysis_section() -> None:
     done: str | None = st.session_state.get("data_last_run")
     if done:
         st.success(done)
+        raised: int | None = st.session_state.get("data_last_alerts")
+        if raised is not None:
+            st.caption(_alerts_raised(raised, "analysis"))
 
 
 def _analyse() -> None:
@@ -264,7 +278,7 @@ def _analyse() -> None:
         return
     try:
         with st.status("Analysing", expanded=True) as status:
-            saved = _run_analysis(_step_reporter(status))
+            saved, raised = _run_analysis(_step_reporter(status))
             status.update(label=f"Run {saved.run_id} saved", state="complete")
     except OcgmapError as exc:
         st.error(str(exc))
@@ -277,10 +291,14 @@ def _analyse() -> None:
         f"Run {saved.run_id}: {s.scored:,} clusters scored, {s.challenged:,} to challenge. "
         "Open the Challenge list to review them."
     )
+    st.session_state["data_last_alerts"] = raised
 
 
-def _run_analysis(progress: Callable[[str, int], None]) -> AnalysisRun:
-    """What ``ocgmap analyse`` does with its defaults: analyse, write back, save the run."""
+def _run_analysis(progress: Callable[[str, int], None]) -> tuple[AnalysisRun, int]:
+    """What ``ocgmap analyse`` does with its defaults: analyse, write back, save, raise alerts.
+
+    Returns the run and how many new alerts it raised for the watchlists.
+    """
     params = AnalysisParams()
     result = analyse(
         get_store(),
@@ -292,8 +310,10 @@ def _run_analysis(progress: Callable[[str, int], None]) -> AnalysisRun:
         # threads is unsafe (the child inherits locks other threads hold). Results are the same.
         jobs=1,
     )
-    save_run(result, Settings().home, user=sign_in().name)
-    return result
+    settings = Settings()
+    save_run(result, settings.home, user=sign_in().name)
+    raised = alerts_after_run(get_store(), result, settings.home)
+    return result, len(raised)
 
 
 def _step_reporter(status: StatusContainer) -> Callable[[str, int], None]:

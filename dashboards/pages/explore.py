@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboards.components.access import consulted, sign_in
 from dashboards.components.network import network, node_details
+from dashboards.components.watch import watch_button, watchable
 from dashboards.data import find_nodes, load_neighbourhood, load_paths
 from ocgmap.errors import OcgmapError
 from ocgmap.network import describe_path, element_id, network_view, paths_subgraph
@@ -126,6 +127,8 @@ def main() -> None:
     chosen = _pick(text, "explore_pick")
     if chosen is None:
         return
+    if watchable(str(chosen.label)):
+        watch_button(str(chosen.label), chosen.key)
     _neighbourhood(chosen)
     _paths(chosen)
 

@@ -68,8 +68,9 @@ R = TypeVar("R")
 #: Called with a step name and how much of it was done since the last call.
 Progress = Callable[[str, int], None]
 
-#: Labels and relationship types the analysis writes: not part of its input.
-_OUTPUT_LABELS = frozenset({"Cluster", "AnalysisRun", "Review"})
+#: Labels and relationship types the analysis writes, and users' watchlists and alerts:
+#: not part of its input.
+_OUTPUT_LABELS = frozenset({"Cluster", "AnalysisRun", "Review", "Watch", "Alert"})
 _OUTPUT_TYPES = frozenset({"IN_CLUSTER", "RESULT_OF", "REVIEWS"})
 #: Provenance fields left out of the data hash (load ids differ between two loads of a file).
 _UNHASHED = frozenset({"sources"})
@@ -186,12 +187,12 @@ class _Previous:
     """The last run, as the store holds it: cluster nodes and their members."""
 
     def __init__(self, typed: nx.MultiDiGraph) -> None:
-        runs = [
-            (a.get("generated_at"), str(a["key"]))
-            for _, a in typed.nodes(data=True)
-            if a.get("label") == "AnalysisRun"
-        ]
-        runs.sort(key=lambda r: (_plain(r[0]) or "", r[1]))
+        stored = [a for _, a in typed.nodes(data=True) if a.get("label") == "AnalysisRun"]
+        # The last run is the one no later run names as its previous: two runs within one
+        # second have the same generated_at (kept to the second), so time alone cannot say.
+        followed = {a.get("previous_run_id") for a in stored}
+        heads = [a for a in stored if a["key"] not in followed] or stored
+        runs = sorted((_plain(a.get("generated_at")) or "", str(a["key"])) for a in heads)
         self.run_id = runs[-1][1] if runs else None
         self.taken = [
             str(a["key"]) for _, a in typed.nodes(data=True) if a.get("label") == "Cluster"

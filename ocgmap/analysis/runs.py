@@ -73,7 +73,10 @@ def run_ids(home: Path) -> list[str]:
     folder = runs_dir(home)
     if not folder.is_dir():
         return []
-    return sorted((p.stem for p in folder.glob("R-*.json")), reverse=True)
+    # the time in the id, then when the file was written: two runs within one second
+    paths = folder.glob("R-*.json")
+    order = sorted(paths, key=lambda p: (p.stem.rsplit("-", 1)[0], p.stat().st_mtime_ns))
+    return [p.stem for p in reversed(order)]
 
 
 def latest_run(home: Path, run_id: str | None = None) -> AnalysisRun | None:

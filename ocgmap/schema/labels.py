@@ -31,6 +31,8 @@ class Label(StrEnum):
     CLUSTER = "Cluster"
     ANALYSIS_RUN = "AnalysisRun"
     REVIEW = "Review"
+    WATCH = "Watch"
+    ALERT = "Alert"
 
 
 class RelType(StrEnum):
