@@ -400,7 +400,7 @@ class EdgeRow(_Row):
                 f"{[str(x) for x in spec.to]}. Got {self.start.label} -> {self.end.label}."
             )
         props = _clean_properties(self.type, self.properties)
-        props["basis"] = str(spec.basis)
+        props["basis"] = _rel_rules(self.type)[2]  # one string per type, not one per row
         object.__setattr__(self, "properties", props)
         _check_grading(spec.intelligence, self.grading, self.type)
         return self

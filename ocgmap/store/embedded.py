@@ -27,6 +27,7 @@ from ocgmap.store.base import ErasureResult, GraphFilter, UpsertResult
 from ocgmap.store.erasure import erasure_marks, is_erased, kept_sources
 from ocgmap.store.merge import MANAGED, RowMerger
 from ocgmap.store.results import result_rows
+from ocgmap.store.sharing import Shared
 
 if TYPE_CHECKING:
     from ocgmap.analysis.results import AnalysisRun
@@ -116,8 +117,13 @@ class EmbeddedStore:
         if data.get("format") != _FORMAT or data.get("version") != _VERSION:
             raise StoreError(f"{self.path} is not an ocgmap embedded graph (version {_VERSION}).")
         graph = nx.MultiDiGraph()
-        graph.add_nodes_from((n, a) for n, a in data["nodes"])
-        graph.add_edges_from((u, v, k, a) for u, v, k, a in data["edges"])
+        shared = Shared()  # one object per repeated label, type, basis and node id
+        ids = {n: n for n, _ in data["nodes"]}
+        graph.add_nodes_from((n, shared.attrs(a)) for n, a in data["nodes"])
+        graph.add_edges_from(
+            (ids.get(u, u), ids.get(v, v), shared.edge_key(k), shared.attrs(a))
+            for u, v, k, a in data["edges"]
+        )
         return graph
 
     def save(self) -> None:

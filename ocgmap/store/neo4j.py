@@ -29,6 +29,7 @@ from ocgmap.store.base import ErasureResult, GraphFilter, UpsertResult
 from ocgmap.store.erasure import erasure_marks
 from ocgmap.store.merge import MANAGED, split_properties, union
 from ocgmap.store.results import result_rows
+from ocgmap.store.sharing import Shared
 
 if TYPE_CHECKING:
     from ocgmap.analysis.results import AnalysisRun
@@ -515,23 +516,29 @@ class Neo4jStore:
         """
         flt = filter or GraphFilter()
         graph = nx.MultiDiGraph()
+        shared = Shared()  # one object per repeated label, type, basis and node id
+        ids: dict[str, str] = {}
         for label in flt.labels if flt.labels is not None else Label:
             temporal = q.temporal_properties(label)
+            name = str(label)
             for rec in self._read(q.all_nodes_query(label)):
-                attrs = _map_attrs(rec["n"], temporal)
-                attrs["label"] = str(label)
-                graph.add_node(f"{label}:{attrs['key']}", **attrs)
+                attrs = shared.attrs(_map_attrs(rec["n"], temporal))
+                attrs["label"] = name
+                nid = f"{label}:{attrs['key']}"
+                ids[nid] = nid
+                graph.add_node(nid, **attrs)
         for rel in flt.types if flt.types is not None else RelType:
             temporal = q.temporal_properties(rel)
+            kind = str(rel)
             edges = []
             for rec in self._read(q.all_relationships_query(rel)):
-                u = f"{rec['start_label']}:{rec['start_key']}"
-                v = f"{rec['end_label']}:{rec['end_key']}"
-                if u in graph and v in graph:
-                    attrs = _map_attrs(rec["r"], temporal)
-                    attrs["type"] = str(rel)
+                u = ids.get(f"{rec['start_label']}:{rec['start_key']}")
+                v = ids.get(f"{rec['end_label']}:{rec['end_key']}")
+                if u is not None and v is not None:
+                    attrs = shared.attrs(_map_attrs(rec["r"], temporal))
+                    attrs["type"] = kind
                     attrs.setdefault("key", "")
-                    edges.append((u, v, f"{rel}|{attrs['key']}", attrs))
+                    edges.append((u, v, shared.edge_key(f"{rel}|{attrs['key']}"), attrs))
             graph.add_edges_from(edges)
         return graph
 
