@@ -221,8 +221,13 @@ def _review_history(
 
 
 def save_review(decision: ReviewDecision) -> ReviewDecision:
-    """Record a review decision (never cached) and drop the cached reads it changes."""
-    recorded = record_review(get_store(), decision, audit=audit_log(Settings()))
+    """Record a review decision (never cached) and drop the cached reads it changes.
+
+    It waits, like every write of the dashboard, for a running load or analysis: an analysis
+    of the embedded store reads the store's own graph.
+    """
+    with _writing():
+        recorded = record_review(get_store(), decision, audit=audit_log(Settings()))
     for cached in (_reviews, _review_history, _counts):
         cached.clear()
     return recorded

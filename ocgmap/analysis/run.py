@@ -659,7 +659,7 @@ def analyse(
             )
         run = analyse_in_database(store, params, weights=weights, scheme=scheme, progress=progress)
     else:
-        typed = store.to_networkx()
+        typed = store.to_networkx(copy=False)  # read only: the embedded store's own graph
         tick("read the graph", 1)
         run = analyse_graph(
             typed,

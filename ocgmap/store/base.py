@@ -105,11 +105,17 @@ class GraphStore(Protocol):
         """Return the given nodes and every relationship among them."""
         ...
 
-    def to_networkx(self, filter: GraphFilter | None = None) -> nx.MultiDiGraph:
+    def to_networkx(
+        self, filter: GraphFilter | None = None, *, copy: bool = True
+    ) -> nx.MultiDiGraph:
         """Return the graph (or the filtered part) as a networkx MultiDiGraph.
 
         Node ids are ``"<Label>:<key>"``; node attributes are ``label``, ``key`` and the
         properties; edge keys are ``"<TYPE>|<key>"``, edge attributes ``type`` and properties.
+        With ``copy=False`` the caller promises to change nothing: a store that holds the
+        graph in memory may then hand out its own (the embedded store does, for the whole
+        graph), which saves a copy of every node and relationship. It is only good until the
+        store's next write.
         """
         ...
 

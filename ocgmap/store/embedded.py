@@ -355,8 +355,16 @@ class EmbeddedStore:
             edges.append(_edge_model(self.graph, *found[0]))
         return Path(nodes=[self._node(n) for n in nids], edges=edges)
 
-    def to_networkx(self, filter: GraphFilter | None = None) -> nx.MultiDiGraph:
-        """Return a copy of the graph, or of the part ``filter`` selects."""
+    def to_networkx(
+        self, filter: GraphFilter | None = None, *, copy: bool = True
+    ) -> nx.MultiDiGraph:
+        """Return a copy of the graph, or of the part ``filter`` selects.
+
+        ``copy=False`` without a filter hands out the store's own graph (read only, until the
+        next write): an analysis then holds the graph once, not twice.
+        """
+        if not copy and filter is None:
+            return self.graph
         flt = filter or GraphFilter()
         labels = {str(x) for x in flt.labels} if flt.labels is not None else None
         types = {str(x) for x in flt.types} if flt.types is not None else None

@@ -508,8 +508,12 @@ class Neo4jStore:
                 paths[ident] = Path(nodes=nodes, edges=rels)
         return [paths[k] for k in sorted(paths)]
 
-    def to_networkx(self, filter: GraphFilter | None = None) -> nx.MultiDiGraph:
+    def to_networkx(
+        self, filter: GraphFilter | None = None, *, copy: bool = True
+    ) -> nx.MultiDiGraph:
         """Return the graph, or the part ``filter`` selects, as a networkx MultiDiGraph.
+
+        Always a new graph read from the server (``copy`` changes nothing here).
 
         Reads whole labels and types as property maps with dates as text (see
         :func:`queries.temporal_properties`), so a large graph reads in seconds, not minutes.

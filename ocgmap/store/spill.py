@@ -246,8 +246,13 @@ class DiskBulkStore:
             return None
         return _node_model(found[1])
 
-    def to_networkx(self, filter: GraphFilter | None = None) -> nx.MultiDiGraph:
-        """The graph, or the part ``filter`` selects, in the embedded store's order."""
+    def to_networkx(
+        self, filter: GraphFilter | None = None, *, copy: bool = True
+    ) -> nx.MultiDiGraph:
+        """The graph, or the part ``filter`` selects, in the embedded store's order.
+
+        A new graph either way: ``copy`` changes nothing here.
+        """
         self.flush()
         flt = filter or GraphFilter()
         labels = sorted(str(x) for x in flt.labels) if flt.labels is not None else None

@@ -56,3 +56,14 @@ def test_repeated_values_are_one_object_and_the_graph_is_unchanged(tmp_path: Pat
         assert all(v is node_ids[v] for v in nbrs)  # adjacency holds the node's own id
     labels = [a["label"] for _, a in read.nodes(data=True) if a["label"] == "Vehicle"]
     assert all(label is labels[0] for label in labels)
+
+
+def test_the_analysis_may_read_the_store_s_own_graph_and_others_get_a_copy(
+    tmp_path: Path,
+) -> None:
+    store = _store(tmp_path / "graph.json")
+    assert store.to_networkx(copy=False) is store.graph
+    copied = store.to_networkx()
+    assert copied is not store.graph
+    copied.nodes["Vehicle:ZZ00AAA"]["country"] = "PL"  # a copy can be changed freely
+    assert "country" not in store.graph.nodes["Vehicle:ZZ00AAA"]
