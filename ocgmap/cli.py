@@ -291,30 +291,30 @@ def load(
                 progress=progress,
                 user=who,
             )
+        raised = _raised(graph, report, settings, who) if report.alerts and not as_json else None
     finally:
         _close(graph)
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
         _print_load(report, settings.home)
-        if report.alerts:
-            _print_raised(store, report.load_id, settings, who)
+        if raised is not None:
+            from ocgmap.alerts.show import print_alerts
+
+            print_alerts(console, *raised, title="new alerts")
     if any(f.error for f in report.files):
         raise typer.Exit(1)
 
 
-def _print_raised(kind: StoreKind | None, origin: str, settings: Settings, who: str) -> None:
-    """Print the alerts a load raised, per watcher (conditional ones only counted); log it."""
+def _raised(
+    graph: GraphStore, report: LoadReport, settings: Settings, who: str
+) -> tuple[list[Alert], int]:
+    """The alerts a load raised that ``who`` may see, and how many were held back; logged."""
     from ocgmap.alerts import read_alerts, visible
-    from ocgmap.alerts.show import print_alerts
 
-    graph = _open(kind)
-    try:
-        shown, held = visible(read_alerts(graph, origin=origin), include_conditional=False)
-        _log_alerts(settings, who, shown, held, origin=origin)
-    finally:
-        _close(graph)
-    print_alerts(console, shown, held, title="new alerts")
+    shown, held = visible(read_alerts(graph, origin=report.load_id), include_conditional=False)
+    _log_alerts(settings, who, shown, held, origin=report.load_id)
+    return shown, held
 
 
 def _log_alerts(

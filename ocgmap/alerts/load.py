@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ocgmap.alerts.model import Alert, AlertKind, alert_key, utc_now, write_new
-from ocgmap.analysis.projection import ENTITY_LABELS, EVENT_LABELS
+from ocgmap.analysis.projection import ENTITY_LABELS, EVENT_LABELS, event_time
 from ocgmap.evidence import event_summary
 from ocgmap.handling import conditional_view
 from ocgmap.network import element_id
@@ -257,12 +257,8 @@ class _News:
 
 
 def _when(node: Node) -> str:
-    for name in ("detected_at", "crossed_at", "reported_at"):
-        value = node.properties.get(name)
-        if value:
-            text = value.isoformat() if isinstance(value, dt.date) else str(value)
-            return f" on {text[:10]}"
-    return ""
+    when = event_time(node.properties)
+    return f" on {when:%Y-%m-%d}" if when is not None else ""
 
 
 def _conditional_ids(sub: Subgraph) -> set[str]:
