@@ -79,7 +79,7 @@ def _timed_split(graph: Any, name: str, seed: int, conn: Any) -> None:
     from ocgmap.analysis.clusters import split
 
     t = time.perf_counter()
-    parts = split(graph, community=name, seed=seed)
+    parts = split(graph, community=name, seed=seed)  # type: ignore[arg-type]
     conn.send((time.perf_counter() - t, len(parts)))
     conn.close()
 

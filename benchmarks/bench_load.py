@@ -187,7 +187,8 @@ def run_naive(path: Path, store: Neo4jStore) -> dict[str, float]:
     rows = graph_rows = 0
     start = time.perf_counter()
     file_id = file_digest(path, text=True)
-    index, memo = HaulierIndex(), {}
+    index = HaulierIndex()
+    memo: dict[Any, Any] = {}
     with store.driver.session(database=store.database) as session:
         for record in read_records(path, source.kind):
             ref = SourceRef(load_id=file_id, file=path.name, row=record.row)
@@ -203,7 +204,9 @@ def run_naive(path: Path, store: Neo4jStore) -> dict[str, float]:
 def write_subset(world: Path, out: Path, rows: int) -> int:
     """Write the first ``rows`` valid rows of the world's crossings.csv to ``out``."""
     source = sources()["crossings"]
-    index, memo, kept = HaulierIndex(), {}, []
+    index = HaulierIndex()
+    memo: dict[Any, Any] = {}
+    kept: list[dict[str, Any]] = []
     ref = SourceRef(load_id="subset", file="crossings.csv", row=0)
     for record in read_records(world / "crossings.csv", source.kind):
         if len(kept) >= rows:
@@ -281,6 +284,10 @@ def run_bulk(world: Path, work: Path, mode: str, args: argparse.Namespace) -> di
         "import_seconds": round(import_seconds, 1),
         "seconds": round(loaded["seconds"] + import_seconds, 1),
         "peak_rss_mib": round(loaded["peak_kib"] / 1024, 1),
+        # the script's own account of its steps (stop, import tool, start, constraints)
+        "import_steps": [
+            line for line in imported.stderr.splitlines() if " in " in line and "s" in line
+        ][-8:],
         "status": status,
     }
 

@@ -23,7 +23,8 @@ from loaders.collector import paused
 from loaders.mapping import ColumnMapping
 from loaders.pipeline import LoadReport, Progress, run
 from ocgmap.errors import InputError
-from ocgmap.store.admin_import import BulkStore, ImportManifest, write_import
+from ocgmap.store.admin_import import BulkStore, ImportManifest
+from ocgmap.store.import_writer import write_import
 from ocgmap.store.spill import DiskBulkStore
 
 __all__ = ["BulkLoad", "bulk_load", "check_target"]
@@ -90,6 +91,7 @@ def bulk_load(
     mapping: ColumnMapping | None = None,
     progress: Progress | None = None,
     user: str | None = None,
+    jobs: int = 2,
 ) -> BulkLoad:
     """Load files as a normal load does, but into Neo4j import files in ``out``.
 
@@ -108,6 +110,9 @@ def bulk_load(
         are written) instead of in memory: slower, for loads bigger than memory.
     source, mapping, progress, user
         As for :func:`loaders.pipeline.run`.
+    jobs : int
+        Processes that write the import files from a load held in memory (forked: they
+        share the graph; a load ``on_disk`` is written by one). The files are the same.
 
     Returns
     -------
@@ -141,7 +146,7 @@ def bulk_load(
                 user=user,
                 alerts=False,  # a first load into an empty database: nothing is watched yet
             )
-            manifest = write_import(store, staging, report.load_id)
+            manifest = write_import(store, staging, report.load_id, jobs=jobs, progress=progress)
         store.close()
         _replace(staging, out)
     except BaseException:

@@ -1,12 +1,13 @@
-"""The graph as ``neo4j-admin database import`` files: a store that only collects, and its writer.
+"""The graph as ``neo4j-admin database import`` files: a store that only collects, and the rules.
 
 A first load of a large picture goes faster through Neo4j's offline import tool than through
 ``MERGE`` over Bolt. :class:`BulkStore` is the embedded store kept in memory (the same merge
-rules, nothing saved), so the one load pipeline runs unchanged on it; :func:`write_import`
-then writes what it holds as CSV files the import tool reads, typed so that the imported
-database is the one :class:`~ocgmap.store.neo4j.Neo4jStore` would have written: the same
-labels, types, property names, property types (DATE, DATETIME, STRING, LIST<STRING>, INTEGER,
-FLOAT, BOOLEAN) and values.
+rules, nothing saved), so the one load pipeline runs unchanged on it;
+:func:`~ocgmap.store.import_writer.write_import` then writes what it holds as CSV files the
+import tool reads, typed so that the imported database is the one
+:class:`~ocgmap.store.neo4j.Neo4jStore` would have written: the same labels, types, property
+names, property types (DATE, DATETIME, STRING, LIST<STRING>, INTEGER, FLOAT, BOOLEAN) and
+values.
 
 The rules mirror the Cypher of ``store/queries.py``:
 
@@ -28,13 +29,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
-import math
-import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -44,7 +42,6 @@ from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Counts, EdgeRow, NodeRow
 from ocgmap.store.base import ErasureResult, UpsertResult
 from ocgmap.store.embedded import EmbeddedStore
-from ocgmap.store.queries import temporal_properties
 
 if TYPE_CHECKING:
     from ocgmap.analysis.results import AnalysisRun
@@ -57,16 +54,11 @@ __all__ = [
     "ImportManifest",
     "ImportSource",
     "csv_type",
-    "write_import",
 ]
 
 #: Candidate list-element delimiters, first one no element holds is used (the tool takes one).
 ARRAY_DELIMITERS = ("\x1f", "\x1e", "\x1d", "\x1c", "\ue000", "\ue001")
 
-_MANAGED_NODE = frozenset({"label", "key"})
-_MANAGED_EDGE = frozenset({"type", "key"})
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_SEEN = ("first_seen", "last_seen")
 
 #: Import tool header types of the property types ``Neo4jStore`` writes.
 _TEMPORAL_TYPES = {PropType.DATE: "date", PropType.DATETIME: "datetime"}
@@ -82,7 +74,7 @@ _Grouping = tuple[
 
 
 class BulkStore(EmbeddedStore):
-    """An embedded store that never saves: it collects a load for :func:`write_import`.
+    """An embedded store that never saves: it collects a load for ``write_import``.
 
     Merging follows the embedded store exactly. Like ``Neo4jStore`` (and unlike the embedded
     store), :meth:`bulk` groups nothing: what a failed group wrote before it failed stays, as
@@ -148,6 +140,18 @@ class BulkStore(EmbeddedStore):
         self.graph.clear()
 
     # -- what write_import reads (ImportSource) -------------------------------------------
+    #: write_import may read this store from forked children (it is all in this process).
+    forks = True
+
+    def node_labels(self) -> list[str]:
+        """Every label that has nodes, sorted."""
+        return sorted(self._grouped()[0])
+
+    def group_sizes(self) -> dict[str | EdgeGroup, int]:
+        """Nodes per label and relationships per group."""
+        nodes, edges = self._grouped()
+        return {**{k: len(v) for k, v in nodes.items()}, **{k: len(v) for k, v in edges.items()}}
+
     def node_items(self, label: str | None = None) -> Iterator[dict[str, Any]]:
         """Attribute dicts of every node, or of one label's, in graph order."""
         if label is None:
@@ -184,10 +188,18 @@ class BulkStore(EmbeddedStore):
 
 
 class ImportSource(Protocol):
-    """What :func:`write_import` reads: a :class:`BulkStore`, or a ``DiskBulkStore``.
+    """What ``write_import`` reads: a :class:`BulkStore`, or a ``DiskBulkStore``.
 
     Node ids are ``<Label>:<key>``; both orders are those of the embedded store's graph.
     """
+
+    def node_labels(self) -> list[str]:
+        """Every label that has nodes, sorted."""
+        ...
+
+    def group_sizes(self) -> dict[str | EdgeGroup, int]:
+        """Nodes per label and relationships per (type, start label, end label)."""
+        ...
 
     def node_items(self, label: str | None = None) -> Iterator[dict[str, Any]]:
         """Attribute dicts of every node, or of one label's, in graph order."""
@@ -269,346 +281,3 @@ def csv_type(value: Any, declared: PropType | None) -> str | None:
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return "string[]"
     raise StoreError(f"cannot write a {type(value).__name__} value to the Neo4j import files")
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.UTC)
-
-
-def _text(value: Any, kind: str, delimiter: str) -> str:
-    """One CSV field (quoted) for a value of header type ``kind``."""
-    if kind == "string":
-        return _quote(value)
-    if kind == "string[]":
-        return _quote(delimiter.join(value))
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind == "long":
-        return str(int(value))
-    if kind == "double":
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return "Infinity" if value > 0 else "-Infinity"
-        return repr(float(value))
-    if kind == "datetime":
-        if not isinstance(value, dt.datetime):
-            return _quote(f"{value.isoformat()}T00:00:00Z")
-        return _quote(value.isoformat())
-    # date
-    day = value.date() if isinstance(value, dt.datetime) else value
-    return _quote(day.isoformat())
-
-
-#: ``csv_type`` of a value of exactly these types, whatever its property is declared as.
-_PLAIN_TYPES: dict[type, str] = {str: "string", bool: "boolean", int: "long", float: "double"}
-
-
-class _Group:
-    """Nodes of one label, or relationships of one type between two labels, being typed."""
-
-    def __init__(self, temporal: Mapping[str, PropType]) -> None:
-        self.temporal = temporal
-        self.kinds: dict[str, set[str]] = defaultdict(set)
-
-    def typed(self, attrs: Mapping[str, Any], managed: frozenset[str]) -> dict[str, str]:
-        """Header type of each stored property of one node or relationship."""
-        out: dict[str, str] = {}
-        plain = _PLAIN_TYPES.get
-        for name, value in attrs.items():
-            if name in managed or value is None:
-                continue
-            # the common types without csv_type's isinstance chain; anything else goes to it
-            kind = plain(type(value))
-            if kind is None:
-                if type(value) is list and all(type(v) is str for v in value):
-                    kind = "string[]"
-                else:
-                    kind = csv_type(value, self.temporal.get(name))
-                    if kind is None:
-                        continue
-            out[name] = kind
-        return out
-
-
-def _check_name(name: str, where: str) -> None:
-    if not _NAME.match(name):
-        raise StoreError(f"{where}: property name {name!r} cannot go into an import header")
-
-
-def _check_list(value: Any, name: str, where: str) -> None:
-    if not value or list(value) == [""]:
-        raise StoreError(
-            f"{where}: property {name} is {list(value)!r}, which neo4j-admin import cannot "
-            "express; load these files with a normal `ocgmap load` instead."
-        )
-
-
-class _Plan:
-    """Pass one over the graph: header types per group and the list delimiter."""
-
-    def __init__(self, store: ImportSource) -> None:
-        self.nodes: dict[str, _Group] = {}
-        self.edges: dict[tuple[str, str, str], _Group] = {}
-        self.used: set[str] = set()
-        self.multiline: set[tuple[str, ...]] = set()
-        self.node_counts: dict[str, int] = defaultdict(int)
-        self.edge_counts: dict[str, int] = defaultdict(int)
-        for attrs in store.node_items():
-            label = attrs["label"]
-            self.node_counts[label] += 1
-            group = self.nodes.get(label)
-            if group is None:
-                group = self.nodes[label] = _Group(temporal_properties(Label(label)))
-            where = functools.partial(_node_where, label, attrs["key"])
-            self._scan(group, attrs, _MANAGED_NODE, where, (label,))
-        for u, v, attrs in store.edge_items():
-            ident = (attrs["type"], _label_of(u), _label_of(v))
-            self.edge_counts[attrs["type"]] += 1
-            group = self.edges.get(ident)
-            if group is None:
-                group = self.edges[ident] = _Group(temporal_properties(RelType(attrs["type"])))
-            where = functools.partial(_edge_where, attrs["type"], u, v)
-            self._scan(group, attrs, _MANAGED_EDGE, where, ident)
-            if isinstance(attrs.get("key"), str):
-                self._strings(attrs["key"], ident)
-        self.delimiter = next((d for d in ARRAY_DELIMITERS if d not in self.used), "")
-        if not self.delimiter:
-            raise StoreError(
-                "every list delimiter the import can use occurs inside a list value; "
-                "load these files with a normal `ocgmap load` instead."
-            )
-
-    def _strings(self, text: str, ident: tuple[str, ...]) -> None:
-        if "\n" in text or "\r" in text:
-            self.multiline.add(ident)
-
-    def _scan(
-        self,
-        group: _Group,
-        attrs: Mapping[str, Any],
-        managed: frozenset[str],
-        where: Callable[[], str],
-        ident: tuple[str, ...],
-    ) -> None:
-        """Record the types, line breaks and delimiters of one entity; ``where`` names it."""
-        key = attrs.get("key")
-        if isinstance(key, str):
-            self._strings(key, ident)
-        kinds = group.kinds
-        for name, kind in group.typed(attrs, managed).items():
-            kinds[name].add(kind)
-            value = attrs[name]
-            if kind == "string":
-                self._strings(value, ident)
-            elif kind == "string[]":
-                if not value or (len(value) == 1 and value[0] == ""):
-                    _check_list(value, name, where())
-                # line breaks and delimiters are single characters: one is in an item exactly
-                # when it is in the items joined
-                text = "".join(value)
-                self._strings(text, ident)
-                self.used.update(d for d in ARRAY_DELIMITERS if d in text)
-
-
-def _node_where(label: str, key: str) -> str:
-    """How an error names a node."""
-    return f"{label} {key!r}"
-
-
-def _edge_where(type: str, u: str, v: str) -> str:
-    """How an error names a relationship."""
-    return f"{type} {u} -> {v}"
-
-
-def _header(name: str, kind: str) -> str:
-    return f"{name}:{kind}"
-
-
-def _columns(group: _Group, where: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """Fixed ``(name, type)`` columns, and the names whose type varies (split into files)."""
-    fixed: list[tuple[str, str]] = []
-    varying: list[str] = []
-    for name in sorted(group.kinds):
-        _check_name(name, where)
-        kinds = group.kinds[name]
-        if len(kinds) == 1:
-            fixed.append((name, next(iter(kinds))))
-        else:
-            varying.append(name)
-    return fixed, varying
-
-
-class _Files:
-    """The CSV files of one group: one per combination of the varying property types."""
-
-    def __init__(
-        self, folder: Path, stem: str, head: list[str], fixed: list[tuple[str, str]]
-    ) -> None:
-        self.folder, self.stem, self.head, self.fixed = folder, stem, head, fixed
-        self.open: dict[tuple[tuple[str, str], ...], tuple[IO[str], ImportFile]] = {}
-
-    def row(
-        self, variant: tuple[tuple[str, str], ...], template: ImportFile
-    ) -> tuple[IO[str], ImportFile]:
-        found = self.open.get(variant)
-        if found is not None:
-            return found
-        n = len(self.open)
-        name = f"{self.stem}.csv" if n == 0 else f"{self.stem}-{n + 1}.csv"
-        fh = (self.folder / name).open("w", encoding="utf-8", newline="")
-        columns = [*self.fixed, *variant]
-        fh.write(",".join([*self.head, *(_header(c, k) for c, k in columns)]) + "\n")
-        entry = template.model_copy(update={"name": name})
-        self.open[variant] = (fh, entry)
-        return fh, entry
-
-    def close(self) -> list[ImportFile]:
-        out = []
-        for fh, entry in self.open.values():
-            fh.flush()
-            fh.close()
-            out.append(entry)
-        return out
-
-
-def _fields(
-    attrs: Mapping[str, Any],
-    group: _Group,
-    fixed: list[tuple[str, str]],
-    varying: list[str],
-    managed: frozenset[str],
-    delimiter: str,
-) -> tuple[tuple[tuple[str, str], ...], list[str]]:
-    """The variant (types of the varying properties) and the CSV fields of one entity."""
-    kinds = group.typed(attrs, managed)
-    fields = []
-    for name, kind in fixed:
-        if name not in kinds:
-            fields.append("")
-            continue
-        value = attrs[name]
-        if name in _SEEN and isinstance(value, dt.datetime):
-            value = _utc(value)
-        fields.append(_text(value, kind, delimiter))
-    variant = tuple((name, kinds[name]) for name in varying if name in kinds)
-    fields.extend(_text(attrs[name], kind, delimiter) for name, kind in variant)
-    return variant, fields
-
-
-def write_import(store: ImportSource, folder: Path, load_id: str) -> ImportManifest:
-    """Write the graph a store holds as import tool CSV files and ``manifest.json``.
-
-    Parameters
-    ----------
-    store : ImportSource
-        A :class:`BulkStore` or :class:`~ocgmap.store.spill.DiskBulkStore` a load has just
-        filled.
-    folder : pathlib.Path
-        An existing, empty folder.
-    load_id : str
-        The load the files hold, recorded in the manifest.
-
-    Returns
-    -------
-    ImportManifest
-        What was written, with the arguments ``neo4j-admin database import full`` needs.
-
-    Raises
-    ------
-    StoreError
-        A value the import tool cannot express (an empty list, or a list of one empty text).
-
-    Notes
-    -----
-    Two passes over the graph, O(n + m) for n nodes and m relationships. Beyond what the
-    store holds, memory is one row of text at a time (and, for a :class:`BulkStore`, a
-    reference to each node and relationship, to write them grouped by label and by type).
-    """
-    plan = _Plan(store)
-    files: list[ImportFile] = []
-    for label, group in sorted(plan.nodes.items()):
-        fixed, varying = _columns(group, label)
-        head = [f"key:ID({label})", ":LABEL"]
-        out = _Files(folder, f"nodes-{label}", head, fixed)
-        template = ImportFile(
-            name="", kind="nodes", label=label, multiline=(label,) in plan.multiline
-        )
-        try:
-            for attrs in store.node_items(label):
-                variant, fields = _fields(
-                    attrs, group, fixed, varying, _MANAGED_NODE, plan.delimiter
-                )
-                fh, entry = out.row(variant, template)
-                fh.write(",".join([_quote(attrs["key"]), _quote(label), *fields]) + "\n")
-                entry.rows += 1
-        finally:
-            files.extend(out.close())
-    for ident in store.edge_groups():
-        rel, start, end = ident
-        group = plan.edges[ident]
-        fixed, varying = _columns(group, rel)
-        head = [f":START_ID({start})", f":END_ID({end})", ":TYPE", "key:string"]
-        out = _Files(folder, f"relationships-{rel}-{start}-{end}", head, fixed)
-        template = ImportFile(
-            name="",
-            kind="relationships",
-            type=rel,
-            start=start,
-            end=end,
-            multiline=ident in plan.multiline,
-        )
-        try:
-            for u, v, attrs in store.edge_items(ident):
-                variant, fields = _fields(
-                    attrs, group, fixed, varying, _MANAGED_EDGE, plan.delimiter
-                )
-                fh, entry = out.row(variant, template)
-                ends = [_quote(_key_of(u)), _quote(_key_of(v))]
-                key = _quote(str(attrs.get("key") or ""))
-                fh.write(",".join([*ends, _quote(rel), key, *fields]) + "\n")
-                entry.rows += 1
-        finally:
-            files.extend(out.close())
-    counts = Counts(
-        store="neo4j",
-        nodes=dict(sorted(plan.node_counts.items())),
-        relationships=dict(sorted(plan.edge_counts.items())),
-    )
-    manifest = ImportManifest(
-        load_id=load_id,
-        created_at=dt.datetime.now(dt.UTC),
-        files=files,
-        counts=counts,
-        array_delimiter=f"U+{ord(plan.delimiter):04X}",
-        import_args=_import_args(files, plan.delimiter),
-    )
-    (folder / "manifest.json").write_text(manifest.model_dump_json(indent=2) + "\n", "utf-8")
-    return manifest
-
-
-def _import_args(files: list[ImportFile], delimiter: str) -> list[str]:
-    """Options of ``neo4j-admin database import full`` for these files (names relative)."""
-    args = [f"--nodes={f.name}" for f in files if f.kind == "nodes"]
-    args += [f"--relationships={f.name}" for f in files if f.kind == "relationships"]
-    args += [
-        "--id-type=string",
-        "--delimiter=,",
-        f"--array-delimiter=U+{ord(delimiter):04X}",
-        '--quote="',
-        "--ignore-empty-strings=false",
-        "--trim-strings=false",
-        "--legacy-style-quoting=false",
-        "--normalize-types=true",
-        "--bad-tolerance=0",
-        "--skip-bad-relationships=false",
-        "--skip-duplicate-nodes=false",
-        "--strict=true",
-    ]
-    if any(f.multiline for f in files):
-        args.append("--multiline-fields=true")
-    return args

@@ -8,7 +8,7 @@ rows with the embedded store's rules (:class:`~ocgmap.store.merge.RowMerger`): a
 the nodes or relationships it names, merges in memory and writes them back. Memory is one
 batch plus SQLite's page cache, whatever the size of the load.
 
-It hands its contents to :func:`~ocgmap.store.admin_import.write_import` in the order the
+It hands its contents to :func:`~ocgmap.store.import_writer.write_import` in the order the
 embedded store's graph would list them (nodes as first written; relationships by their
 start node, then by the first relationship between the same two nodes, then as written), so
 the import files are byte for byte those :class:`BulkStore` writes for the same load.
@@ -340,6 +340,28 @@ class DiskBulkStore:
                 self._db.execute(statement)
             self._db.execute("ANALYZE")
             self._indexed = True
+
+    #: A SQLite connection cannot be used from a forked child: write_import reads it here.
+    forks = False
+
+    def node_labels(self) -> list[str]:
+        """Every label that has nodes, sorted."""
+        self._index()
+        rows = self._db.execute("SELECT DISTINCT label FROM nodes ORDER BY label")
+        return [str(label) for (label,) in rows]
+
+    def group_sizes(self) -> dict[str | EdgeGroup, int]:
+        """Nodes per label and relationships per (type, start label, end label)."""
+        self._index()
+        out: dict[str | EdgeGroup, int] = {
+            str(label): int(n)
+            for label, n in self._db.execute("SELECT label, COUNT(*) FROM nodes GROUP BY label")
+        }
+        for t, sl, el, n in self._db.execute(
+            "SELECT type, sl, el, COUNT(*) FROM edges GROUP BY type, sl, el"
+        ):
+            out[(str(t), str(sl), str(el))] = int(n)
+        return out
 
     def node_items(self, label: str | None = None) -> Iterator[dict[str, Any]]:
         """Attribute dicts of every node, or of one label's, in the order they were made."""

@@ -20,7 +20,8 @@ from loaders.collector import paused
 from ocgmap.schema import PropType, load_schema
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import EdgeRow, Grading, NodeRef, NodeRow
-from ocgmap.store.admin_import import _Group, csv_type
+from ocgmap.store.admin_import import csv_type
+from ocgmap.store.import_writer import value_kind
 from ocgmap.store.merge import RowMerger, union
 
 UTC = dt.UTC
@@ -256,16 +257,12 @@ VALUES: list[Any] = [
 
 @pytest.mark.parametrize("declared", [None, PropType.DATE, PropType.DATETIME])
 def test_import_typing_equals_csv_type(declared: PropType | None) -> None:
-    group = _Group({"v": declared} if declared else {})
     for value in VALUES:
-        expected = csv_type(value, declared)
-        got = group.typed({"v": value, "key": "K", "label": "X", "none": None}, frozenset({"key"}))
-        assert got.get("v") == expected, value
-        assert "key" not in got and "none" not in got and got["label"] == "string"
+        assert value_kind(value, declared) == csv_type(value, declared), value
     with pytest.raises(Exception, match="cannot write a dict"):
-        group.typed({"v": {"a": 1}}, frozenset())
+        value_kind({"a": 1}, declared)
     with pytest.raises(Exception, match="cannot write a list"):
-        group.typed({"v": ["a", 1]}, frozenset())
+        value_kind(["a", 1], declared)
 
 
 def test_paused_collection_nests_and_comes_back() -> None:
@@ -318,7 +315,8 @@ def test_paused_collection_comes_back_after_overlapping_threads() -> None:
 
 def test_import_errors_name_the_node_or_relationship(tmp_path: Any) -> None:
     from ocgmap.errors import StoreError
-    from ocgmap.store.admin_import import BulkStore, write_import
+    from ocgmap.store.admin_import import BulkStore
+    from ocgmap.store.import_writer import write_import
 
     store = BulkStore(tmp_path / "never.json")
     people = [NodeRow.build(Label.PERSON, k, {}, ["L1:a.csv#2"]) for k in ("A|?x", "B|?x")]

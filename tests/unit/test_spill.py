@@ -13,7 +13,8 @@ from ocgmap.errors import StoreError
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import EdgeRow, NodeRef, NodeRow
 from ocgmap.store import GraphFilter
-from ocgmap.store.admin_import import BulkStore, write_import
+from ocgmap.store.admin_import import BulkStore
+from ocgmap.store.import_writer import write_import
 from ocgmap.store.spill import DiskBulkStore
 
 AT = dt.datetime(2025, 3, 1, 2, 14, tzinfo=dt.UTC)
@@ -113,19 +114,26 @@ def test_the_import_files_are_byte_for_byte_those_of_the_store_in_memory(
     loaded: tuple[BulkStore, DiskBulkStore], tmp_path: Path
 ) -> None:
     memory, disk = loaded
-    (tmp_path / "memory").mkdir()
-    (tmp_path / "disk").mkdir()
+    assert disk.group_sizes() == memory.group_sizes()
+    assert disk.node_labels() == memory.node_labels()
+    for name in ("memory", "disk", "forked"):
+        (tmp_path / name).mkdir()
     want = write_import(memory, tmp_path / "memory", "L1")
-    got = write_import(disk, tmp_path / "disk", "L1")
-    assert got.model_dump(exclude={"created_at"}) == want.model_dump(exclude={"created_at"})
+    # the disk store is read here only (jobs is ignored); the memory store by two processes
+    got = write_import(disk, tmp_path / "disk", "L1", jobs=2)
+    forked = write_import(memory, tmp_path / "forked", "L1", jobs=2)
     assert len(want.files) > 20
     names = sorted(p.name for p in (tmp_path / "memory").iterdir())
-    assert names == sorted(p.name for p in (tmp_path / "disk").iterdir())
-    for name in names:
-        if name != "manifest.json":
-            assert (tmp_path / "disk" / name).read_bytes() == (
-                tmp_path / "memory" / name
-            ).read_bytes(), name
+    for other, manifest in (("disk", got), ("forked", forked)):
+        assert manifest.model_dump(exclude={"created_at"}) == want.model_dump(
+            exclude={"created_at"}
+        )
+        assert names == sorted(p.name for p in (tmp_path / other).iterdir())
+        for name in names:
+            if name != "manifest.json":
+                assert (tmp_path / other / name).read_bytes() == (
+                    tmp_path / "memory" / name
+                ).read_bytes(), (other, name)
 
 
 def _phone(key: str, source: str) -> NodeRow:

@@ -20,7 +20,8 @@ from loaders.bulk import bulk_load
 from ocgmap.errors import InputError, StoreError
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import EdgeRow, NodeRef, NodeRow
-from ocgmap.store.admin_import import BulkStore, ImportManifest, write_import
+from ocgmap.store.admin_import import BulkStore, ImportManifest
+from ocgmap.store.import_writer import write_import
 
 AT = dt.datetime(2025, 3, 1, 2, 14, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 AWKWARD = [
