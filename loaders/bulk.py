@@ -111,8 +111,8 @@ def bulk_load(
     source, mapping, progress, user
         As for :func:`loaders.pipeline.run`.
     jobs : int
-        Processes that write the import files from a load held in memory (forked: they
-        share the graph; a load ``on_disk`` is written by one). The files are the same.
+        Processes that write the import files (forked: they share the graph in memory, or
+        each reads the working file ``on_disk``). The files are the same.
 
     Returns
     -------

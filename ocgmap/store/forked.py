@@ -46,7 +46,11 @@ def shares(weights: Sequence[int], jobs: int) -> list[list[int]]:
 
 
 def fork_map(
-    fn: Callable[[T], R], tasks: Sequence[T], weights: Sequence[int], jobs: int
+    fn: Callable[[T], R],
+    tasks: Sequence[T],
+    weights: Sequence[int],
+    jobs: int,
+    init: Callable[[], None] | None = None,
 ) -> list[R]:
     """``[fn(t) for t in tasks]``, with shares of the tasks run in forked children.
 
@@ -61,6 +65,8 @@ def fork_map(
         How much work each task is (rows, say), to balance the shares.
     jobs : int
         Processes to use, this one included.
+    init : callable, optional
+        Run first in each child (to open its own file handles, say).
 
     Returns
     -------
@@ -87,7 +93,7 @@ def fork_map(
     lost: list[StoreError] = []
     try:
         for share in theirs:
-            children.append(_start(fn, tasks, share))
+            children.append(_start(fn, tasks, share, init))
         outcome.update(_run(fn, tasks, mine))
     finally:  # every child is waited for, also when this process stops (Ctrl-C)
         for pid, fd in children:
@@ -117,7 +123,9 @@ def _run(fn: Callable[[T], R], tasks: Sequence[T], share: list[int]) -> dict[int
     return out
 
 
-def _start(fn: Callable[[T], R], tasks: Sequence[T], share: list[int]) -> tuple[int, int]:
+def _start(
+    fn: Callable[[T], R], tasks: Sequence[T], share: list[int], init: Callable[[], None] | None
+) -> tuple[int, int]:
     """Fork a child that runs ``share`` and writes its results to a pipe; (pid, read end)."""
     read, write = os.pipe()
     pid = os.fork()
@@ -128,7 +136,13 @@ def _start(fn: Callable[[T], R], tasks: Sequence[T], share: list[int]) -> tuple[
     try:  # the child: never returns into the caller's code
         os.close(read)
         gc.disable()  # collecting would copy every page of the shared graph it walks
-        out = _run(fn, tasks, share)
+        try:
+            if init is not None:
+                init()
+        except Exception as exc:  # every task of the share fails with it
+            out = {i: (False, exc) for i in share}
+        else:
+            out = _run(fn, tasks, share)
         try:
             data = pickle.dumps(out)
         except Exception:  # an exception that does not pickle goes as its text

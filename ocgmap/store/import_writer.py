@@ -403,8 +403,8 @@ def write_import(
         The load the files hold, recorded in the manifest.
     jobs : int
         Processes to write with, this one included. More than one only for a store whose
-        ``forks`` is true (read in a forked child: the in-memory store); the files are the
-        same whatever the number.
+        ``forks`` is true (it can be read from a forked child, after its ``after_fork``
+        if it has one); the files are the same whatever the number.
     progress : callable, optional
         ``progress(name, rows)`` as each group's rows are written.
 
@@ -426,12 +426,13 @@ def write_import(
     """
     if not getattr(store, "forks", False):
         jobs = 1
+    init = getattr(store, "after_fork", None)
     sizes = store.group_sizes()
     tasks: list[_Task] = [("nodes", label) for label in sorted(store.node_labels())]
     tasks += [("relationships", ident) for ident in store.edge_groups()]
     weights = [sizes.get(t[1], 1) for t in tasks]
     groups = _Groups(store)
-    scans = dict(zip(tasks, fork_map(groups.scan, tasks, weights, jobs), strict=True))
+    scans = dict(zip(tasks, fork_map(groups.scan, tasks, weights, jobs, init), strict=True))
     used = set().union(*(s.used for s in scans.values())) if scans else set()
     delimiter = next((d for d in ARRAY_DELIMITERS if d not in used), "")
     if not delimiter:
@@ -441,7 +442,8 @@ def write_import(
         )
     writer = _Writer(store, scans, delimiter, folder)
     files: list[ImportFile] = []
-    for task, written in zip(tasks, fork_map(writer.write, tasks, weights, jobs), strict=True):
+    written_by_task = fork_map(writer.write, tasks, weights, jobs, init)
+    for task, written in zip(tasks, written_by_task, strict=True):
         files.extend(written)
         if progress is not None:
             progress("import files", scans[task].rows)

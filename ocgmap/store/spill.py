@@ -137,6 +137,7 @@ class DiskBulkStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.cache_entries = cache_entries
+        self._cache_mib = int(cache_mib)
         self._db = sqlite3.connect(path, isolation_level=None)
         for pragma in (
             "journal_mode = OFF",
@@ -341,8 +342,20 @@ class DiskBulkStore:
             self._db.execute("ANALYZE")
             self._indexed = True
 
-    #: A SQLite connection cannot be used from a forked child: write_import reads it here.
-    forks = False
+    #: write_import may read this store from forked children, each with a connection of its
+    #: own (:meth:`after_fork`): a SQLite connection must not be used across a fork.
+    forks = True
+
+    def after_fork(self) -> None:
+        """In a forked child: read the file through a new read-only connection.
+
+        The parent's connection is left alone (not even closed); the file is complete and
+        indexed (:meth:`_index`, which every reader calls first, ran before the fork).
+        """
+        if not self._indexed:
+            raise StoreError("the working file must be indexed before a child reads it")
+        self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+        self._db.execute(f"PRAGMA cache_size = -{self._cache_mib * 1024}")
 
     def node_labels(self) -> list[str]:
         """Every label that has nodes, sorted."""

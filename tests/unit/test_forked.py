@@ -68,3 +68,20 @@ def test_a_result_that_does_not_pickle_becomes_an_error_naming_it() -> None:
 
     with pytest.raises(StoreError, match="local trouble"):
         fork_map(work, [0, 1], [5, 1], 2)
+
+
+def test_init_runs_in_each_child_before_its_tasks() -> None:
+    state = {"where": "parent"}
+
+    def init() -> None:
+        state["where"] = "child"
+
+    got = fork_map(lambda n: (n, state["where"]), [0, 1], [5, 1], 2, init)
+    assert got == [(0, "parent"), (1, "child")]
+    assert state["where"] == "parent"
+
+    def broken() -> None:
+        raise InputError("cannot open")
+
+    with pytest.raises(InputError, match="cannot open"):
+        fork_map(lambda n: n, [0, 1], [5, 1], 2, broken)

@@ -119,7 +119,7 @@ def test_the_import_files_are_byte_for_byte_those_of_the_store_in_memory(
     for name in ("memory", "disk", "forked"):
         (tmp_path / name).mkdir()
     want = write_import(memory, tmp_path / "memory", "L1")
-    # the disk store is read here only (jobs is ignored); the memory store by two processes
+    # two processes each: the child reads the working file through a connection of its own
     got = write_import(disk, tmp_path / "disk", "L1", jobs=2)
     forked = write_import(memory, tmp_path / "forked", "L1", jobs=2)
     assert len(want.files) > 20
