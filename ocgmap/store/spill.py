@@ -335,12 +335,18 @@ class DiskBulkStore:
         self._write_edges(list(self._edge_cache.items()))
 
     def _index(self) -> None:
+        """Make the file complete and indexed for reading, once after each run of writes.
+
+        Every write clears ``_indexed``; until the next one the file already holds all that
+        the cache does (walking a cache of a million entries on each read is what it saves).
+        """
+        if self._indexed:
+            return
         self.flush()
-        if not self._indexed:
-            for statement in _READ_INDEXES:
-                self._db.execute(statement)
-            self._db.execute("ANALYZE")
-            self._indexed = True
+        for statement in _READ_INDEXES:
+            self._db.execute(statement)
+        self._db.execute("ANALYZE")
+        self._indexed = True
 
     #: write_import may read this store from forked children, each with a connection of its
     #: own (:meth:`after_fork`): a SQLite connection must not be used across a fork.
