@@ -54,6 +54,7 @@ import datetime as dt
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -286,8 +287,10 @@ def run_bulk(world: Path, work: Path, mode: str, args: argparse.Namespace) -> di
         "peak_rss_mib": round(loaded["peak_kib"] / 1024, 1),
         # the script's own account of its steps (stop, import tool, start, constraints)
         "import_steps": [
-            line for line in imported.stderr.splitlines() if " in " in line and "s" in line
-        ][-8:],
+            line
+            for line in imported.stderr.splitlines()
+            if "IMPORT DONE" in line or re.search(r" in \d+s\b", line)
+        ],
         "status": status,
     }
 

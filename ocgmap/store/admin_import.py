@@ -220,10 +220,6 @@ def _label_of(node_id: str) -> str:
     return node_id.partition(":")[0]
 
 
-def _key_of(node_id: str) -> str:
-    return node_id.partition(":")[2]
-
-
 class ImportFile(BaseModel):
     """One CSV file of an import: what it holds and how many rows."""
 

@@ -51,6 +51,7 @@ def fork_map(
     weights: Sequence[int],
     jobs: int,
     init: Callable[[], None] | None = None,
+    done: Callable[[int], None] | None = None,
 ) -> list[R]:
     """``[fn(t) for t in tasks]``, with shares of the tasks run in forked children.
 
@@ -67,6 +68,9 @@ def fork_map(
         Processes to use, this one included.
     init : callable, optional
         Run first in each child (to open its own file handles, say).
+    done : callable, optional
+        Called here with a task's index once its result is in: as each of this process's
+        tasks ends, and for a child's tasks when the child hands them over.
 
     Returns
     -------
@@ -86,7 +90,12 @@ def fork_map(
     [1, 4, 9, 16]
     """
     if jobs <= 1 or len(tasks) <= 1 or not hasattr(os, "fork"):
-        return [fn(t) for t in tasks]
+        results: list[R] = []
+        for i, task in enumerate(tasks):
+            results.append(fn(task))
+            if done is not None:
+                done(i)
+        return results
     mine, *theirs = shares(weights, jobs)
     children: list[tuple[int, int]] = []
     outcome: dict[int, tuple[bool, Any]] = {}
@@ -94,16 +103,21 @@ def fork_map(
     try:
         for share in theirs:
             children.append(_start(fn, tasks, share, init))
-        outcome.update(_run(fn, tasks, mine))
+        outcome.update(_run(fn, tasks, mine, done))
     finally:  # every child is waited for, also when this process stops (Ctrl-C)
         for pid, fd in children:
             try:
-                outcome.update(_collect(pid, fd))
+                theirs_done = _collect(pid, fd)
             except StoreError as exc:
                 lost.append(exc)
+                continue
+            outcome.update(theirs_done)
+            if done is not None:
+                for i in sorted(theirs_done):
+                    done(i)
     if lost:
         raise lost[0]
-    results: list[R] = []
+    results = []
     for i in range(len(tasks)):
         ok, value = outcome[i]
         if not ok:
@@ -112,7 +126,12 @@ def fork_map(
     return results
 
 
-def _run(fn: Callable[[T], R], tasks: Sequence[T], share: list[int]) -> dict[int, tuple[bool, Any]]:
+def _run(
+    fn: Callable[[T], R],
+    tasks: Sequence[T],
+    share: list[int],
+    done: Callable[[int], None] | None = None,
+) -> dict[int, tuple[bool, Any]]:
     """Run a share, keeping each task's result or the exception it raised."""
     out: dict[int, tuple[bool, Any]] = {}
     for i in share:
@@ -120,6 +139,8 @@ def _run(fn: Callable[[T], R], tasks: Sequence[T], share: list[int]) -> dict[int
             out[i] = (True, fn(tasks[i]))
         except Exception as exc:  # handed to the caller, in task order
             out[i] = (False, exc)
+        if done is not None:
+            done(i)
     return out
 
 

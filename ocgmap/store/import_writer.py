@@ -11,8 +11,10 @@ relationships of one type between two labels), in two passes:
    group's rows as CSV files.
 
 Groups are independent, so with ``jobs > 1`` (and a store that can be read from a forked
-child: :class:`~ocgmap.store.admin_import.BulkStore`) each pass shares them out among forked
-children (:func:`ocgmap.store.forked.fork_map`): the same files, written on more cores.
+child: :class:`~ocgmap.store.admin_import.BulkStore`, or
+:class:`~ocgmap.store.spill.DiskBulkStore` through a connection of the child's own) each pass
+shares them out among forked children (:func:`ocgmap.store.forked.fork_map`): the same files,
+written on more cores.
 """
 
 from __future__ import annotations
@@ -294,10 +296,6 @@ class _Files:
         return out
 
 
-def _label_of(node_id: str) -> str:
-    return node_id.partition(":")[0]
-
-
 class _Writer(_Groups):
     """Pass two: the files of each group, once the delimiter is known."""
 
@@ -315,14 +313,12 @@ class _Writer(_Groups):
             head = [f"key:ID({ident})", ":LABEL"]
             stem = f"nodes-{ident}"
             template = ImportFile(name="", kind="nodes", label=ident)
-            managed = _MANAGED_NODE
         else:
             rel, start, end = ident
             fixed, varying = _columns(scan, rel)
             head = [f":START_ID({start})", f":END_ID({end})", ":TYPE", "key:string"]
             stem = f"relationships-{rel}-{start}-{end}"
             template = ImportFile(name="", kind="relationships", type=rel, start=start, end=end)
-            managed = _MANAGED_EDGE
         temporal = self.temporal(task)
         columns = [
             (name, _converter(name, k, self.delimiter, name in scan.undeclared))
@@ -349,7 +345,7 @@ class _Writer(_Groups):
                     parts.append("" if value is None else convert(value))
                 variant: tuple[tuple[str, str], ...] = ()
                 if varying:
-                    variant = self._variant(attrs, varying, temporal, managed)
+                    variant = self._variant(attrs, varying, temporal)
                     parts.extend(_text(attrs[name], k, name, self.delimiter) for name, k in variant)
                 line = ",".join(parts)
                 fh, entry = files.get(variant)
@@ -366,15 +362,16 @@ class _Writer(_Groups):
 
     @staticmethod
     def _variant(
-        attrs: Mapping[str, Any],
-        varying: list[str],
-        temporal: Mapping[str, PropType],
-        managed: frozenset[str],
+        attrs: Mapping[str, Any], varying: list[str], temporal: Mapping[str, PropType]
     ) -> tuple[tuple[str, str], ...]:
+        """The types of the varying properties one row holds.
+
+        ``key``, ``label`` and ``type`` are never among them: the scan leaves those out.
+        """
         out = []
         for name in varying:
             value = attrs.get(name)
-            if value is None or name in managed:
+            if value is None:
                 continue
             k = value_kind(value, temporal.get(name))
             if k is not None:
@@ -406,7 +403,8 @@ def write_import(
         ``forks`` is true (it can be read from a forked child, after its ``after_fork``
         if it has one); the files are the same whatever the number.
     progress : callable, optional
-        ``progress(name, rows)`` as each group's rows are written.
+        ``progress(name, rows)`` with each group's rows once they are written (a child's
+        groups when the child ends).
 
     Returns
     -------
@@ -441,12 +439,16 @@ def write_import(
             "load these files with a normal `ocgmap load` instead."
         )
     writer = _Writer(store, scans, delimiter, folder)
-    files: list[ImportFile] = []
-    written_by_task = fork_map(writer.write, tasks, weights, jobs, init)
-    for task, written in zip(tasks, written_by_task, strict=True):
-        files.extend(written)
+
+    def written(i: int) -> None:
         if progress is not None:
-            progress("import files", scans[task].rows)
+            progress("import files", scans[tasks[i]].rows)
+
+    files = [
+        entry
+        for group in fork_map(writer.write, tasks, weights, jobs, init, written)
+        for entry in group
+    ]
     counts = Counts(
         store="neo4j",
         nodes={t[1]: scans[t].rows for t in tasks if t[0] == "nodes" and scans[t].rows},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
 
@@ -30,7 +31,7 @@ def test_results_come_back_in_task_order_from_children() -> None:
     assert here in workers and len(workers) == 3  # this process and two children
 
 
-def _fails_on(bad: set[int]) -> object:
+def _fails_on(bad: set[int]) -> Callable[[int], int]:
     def work(n: int) -> int:
         if n in bad:
             raise InputError(f"task {n} is bad")
@@ -43,7 +44,7 @@ def _fails_on(bad: set[int]) -> object:
 def test_the_first_failing_task_in_task_order_is_raised(jobs: int) -> None:
     # task 1 runs in a child, task 3 in this process: task order decides, not who ran first
     with pytest.raises(InputError, match="^task 1 is bad$"):
-        fork_map(_fails_on({1, 3}), [0, 1, 2, 3], [10, 1, 1, 10], jobs)  # type: ignore[arg-type]
+        fork_map(_fails_on({1, 3}), [0, 1, 2, 3], [10, 1, 1, 10], jobs)
 
 
 def test_a_child_that_dies_is_reported() -> None:
@@ -85,3 +86,10 @@ def test_init_runs_in_each_child_before_its_tasks() -> None:
 
     with pytest.raises(InputError, match="cannot open"):
         fork_map(lambda n: n, [0, 1], [5, 1], 2, broken)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_done_hears_of_every_task_here(jobs: int) -> None:
+    heard: list[int] = []
+    fork_map(lambda n: n, [0, 1, 2, 3], [5, 1, 1, 5], jobs, done=heard.append)
+    assert sorted(heard) == [0, 1, 2, 3]
