@@ -6,7 +6,10 @@ it), then:
     python benchmarks/bench_engines.py --uri bolt://127.0.0.1:7699 --password ... [--repeat 1]
 
 Each engine runs in a child process (so the peak RSS is its own; GDS's memory is in the
-server and is reported apart from it), nothing is written back:
+server and is reported apart from it), with ``--jobs`` processes as ``ocgmap analyse`` has
+them (2 by default: the data hash is computed alongside, in a forked child for the Python
+engines and a process of its own for GDS; the largest of those is reported apart), and
+nothing is written back:
 
 - ``python/networkx``: ``Neo4jStore.to_networkx()`` then ``analyse_graph`` with networkx
   Louvain for components above ``max_cluster_size`` (the baseline);
@@ -39,7 +42,8 @@ import json, resource, sys, time
 from ocgmap.store.neo4j import Neo4jStore
 from ocgmap.analysis.results import AnalysisParams
 
-uri, password, engine, out = sys.argv[1:5]
+uri, password, engine, out, jobs = sys.argv[1:6]
+jobs = int(jobs)
 store = Neo4jStore.connect(uri, "neo4j", password)
 steps = {}
 last = [time.perf_counter()]
@@ -52,13 +56,13 @@ def tick(step, n):
 start = time.perf_counter()
 if engine == "gds":
     from ocgmap.analysis.indb import analyse_in_database
-    run = analyse_in_database(store, AnalysisParams(), progress=tick)
+    run = analyse_in_database(store, AnalysisParams(), progress=tick, jobs=jobs)
 else:
     from ocgmap.analysis.run import analyse_graph
     typed = store.to_networkx()
     tick("read the graph", 1)
     community = "networkx" if engine == "python/networkx" else "leiden"
-    run = analyse_graph(typed, AnalysisParams(community=community), progress=tick, jobs=1)
+    run = analyse_graph(typed, AnalysisParams(community=community), progress=tick, jobs=jobs)
 total = time.perf_counter() - start
 from pathlib import Path
 run.write(Path(out))
@@ -66,6 +70,7 @@ print(json.dumps({
     "engine": engine,
     "seconds": total,
     "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_rss_children_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     "steps": steps,
     "summary": run.summary.model_dump(mode="json"),
 }))
@@ -79,10 +84,10 @@ def _say(text: str) -> None:
     sys.stdout.flush()
 
 
-def run_engine(uri: str, password: str, engine: str, out: Path) -> dict[str, Any]:
+def run_engine(uri: str, password: str, engine: str, out: Path, jobs: int) -> dict[str, Any]:
     """Analyse in a child process; return its time, peak RSS and steps."""
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, uri, password, engine, str(out)],
+        [sys.executable, "-c", _CHILD, uri, password, engine, str(out), str(jobs)],
         capture_output=True,
         text=True,
     )
@@ -118,6 +123,12 @@ def main() -> None:
         default=True,
         help="run gds twice: the server's first run after it started, and a warm one",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=2,
+        help="processes per engine, as `ocgmap analyse --jobs` (2: the data hash alongside)",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     from ocgmap import __version__
@@ -130,21 +141,26 @@ def main() -> None:
     for engine, name in runs:
         out = args.work / f"{name.replace('/', '-').replace(' ', '-')}.json"
         started = time.perf_counter()
-        result = run_engine(args.uri, args.password, engine, out)
+        result = run_engine(args.uri, args.password, engine, out, args.jobs)
         result["engine"] = name
         result["wall"] = time.perf_counter() - started
         result["results_file"] = str(out)
         results.append(result)
-        _say(f"{name}: {result['seconds']:.1f} s, peak RSS {result['peak_rss_mib']:,.0f} MiB")
+        _say(
+            f"{name}: {result['seconds']:.1f} s, peak RSS {result['peak_rss_mib']:,.0f} MiB "
+            f"(its own processes {result['peak_rss_children_mib']:,.0f} MiB)"
+        )
     base = results[0]
     _say("")
-    _say("| engine | store edges | analyse | vs first | peak RSS (Python) | steps |")
+    _say(f"jobs: {args.jobs}")
+    _say("| engine | store edges | analyse | vs first | peak RSS (Python; hash process) | steps |")
     _say("|---|---|---|---|---|---|")
     for r in results:
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in r["steps"].items() if v >= 0.5)
         _say(
             f"| {r['engine']} | {r['summary']['edges']:,} | {r['seconds']:.1f} s "
-            f"| {base['seconds'] / r['seconds']:.2f}x | {r['peak_rss_mib']:,.0f} MiB | {steps} |"
+            f"| {base['seconds'] / r['seconds']:.2f}x | {r['peak_rss_mib']:,.0f} MiB; "
+            f"{r['peak_rss_children_mib']:,.0f} MiB | {steps} |"
         )
     for r in results[1:]:
         _say(
@@ -156,6 +172,7 @@ def main() -> None:
         "ocgmap": __version__,
         "cores": __import__("os").cpu_count(),
         "date": time.strftime("%Y-%m-%d"),
+        "jobs": args.jobs,
     }
     args.out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
 

@@ -454,6 +454,15 @@ def analyse(
             "Data Science library (neo4j store only).",
         ),
     ] = "python",
+    batch_members: Annotated[
+        int | None,
+        typer.Option(
+            "--batch-members",
+            min=1,
+            help="gds: members of scored clusters whose context is read at once (bounds memory; "
+            "the results are the same).",
+        ),
+    ] = None,
     store: StoreOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
@@ -488,6 +497,7 @@ def analyse(
                 progress=progress,
                 jobs=jobs,
                 engine=engine,
+                batch_members=batch_members,
             )
         saved = save_run(run, settings.home, user=who)
         from ocgmap.alerts import alerts_after_run, visible

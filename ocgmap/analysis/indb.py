@@ -4,9 +4,12 @@ The Python engine reads the whole graph into memory, projects it and finds clust
 This engine leaves the projection and the clustering to Neo4j and its Graph Data Science
 library (:mod:`ocgmap.store.gds`), then reads only the scored clusters and what surrounds
 them (:data:`CONTEXT_STEPS` steps out, :meth:`Neo4jStore.context`) and gives that to the
-same feature, scoring, challenge and explanation code as the Python engine. The data hash is
-streamed from the server alongside. Memory then grows with the clusters that matter, not with
-the graph.
+same feature, scoring, challenge and explanation code as the Python engine. The context is
+read a batch of clusters at a time (``batch_members``): each batch is measured (features,
+gaps, scope) and dropped before the next is read; all clusters are then scored and ranked
+together, and the context of the top and challenged clusters is read once more for their
+key players and suggested links. The data hash is streamed from the server alongside.
+Python's memory then grows with one batch, not with the graph.
 
 The two engines agree on clusters, members, hubs and ``as_of`` (the same projection rules,
 computed in Cypher; components are the same whatever computes them). Where they may differ:
@@ -20,23 +23,43 @@ computed in Cypher; components are the same whatever computes them). Where they 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Collection
+import gc
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-from ocgmap.analysis.projection import ENTITY_LABELS, EVENT_LABELS, project
+import networkx as nx
+
+from ocgmap.analysis.projection import ENTITY_LABELS, EVENT_LABELS, Projection, project
 from ocgmap.analysis.results import AnalysisParams, AnalysisRun
-from ocgmap.analysis.run import Progress, digest_items, run_settings, score_clusters
+from ocgmap.analysis.run import (
+    Parts,
+    Progress,
+    digest_items,
+    run_settings,
+    score_clusters,
+    whole,
+)
 from ocgmap.analysis.scoring import Weights
 from ocgmap.schema import BandScheme
 from ocgmap.schema.labels import Label, RelType
-from ocgmap.store.gds import find_clusters_in_database
+from ocgmap.store.gds import InDatabaseClusters, find_clusters_in_database
 
 if TYPE_CHECKING:
     from ocgmap.store.neo4j import Neo4jStore
 
-__all__ = ["CONTEXT_STEPS", "WHOLE_GRAPH_SHARE", "analyse_in_database"]
+__all__ = [
+    "BATCH_MEMBERS",
+    "CONTEXT_STEPS",
+    "WHOLE_GRAPH_EDGES",
+    "WHOLE_GRAPH_SHARE",
+    "analyse_in_database",
+]
 
 _OUTPUT_TYPES = frozenset({RelType.IN_CLUSTER, RelType.RESULT_OF, RelType.REVIEWS})
 _INPUT_TYPES = tuple(t for t in RelType if t not in _OUTPUT_TYPES)
@@ -54,8 +77,12 @@ _LAST_STEP: dict[str, tuple[RelType, ...]] = {
 #: entities and events reached, then :data:`_LAST_STEP`.
 CONTEXT_STEPS = 3
 #: When the scored clusters hold more than this share of all entities, their context is most
-#: of the graph, and the whole graph is read instead (label by label, type by type).
+#: of the graph, and the whole graph is read instead (label by label, type by type)...
 WHOLE_GRAPH_SHARE = 0.5
+#: ...if it has no more relationships than this (about 2 GB in Python at 1.9 GB per million).
+WHOLE_GRAPH_EDGES = 1_000_000
+#: Members of scored clusters whose context is read at once (see ``batch_members``).
+BATCH_MEMBERS = 20_000
 
 
 def _expand(step: int, label: str) -> Collection[RelType] | None:
@@ -66,6 +93,131 @@ def _expand(step: int, label: str) -> Collection[RelType] | None:
     return _LAST_STEP.get(label)
 
 
+class _Digest:
+    """The data hash of everything a store holds, computed alongside the run.
+
+    With ``jobs > 1`` it is computed in a process of its own
+    (:mod:`ocgmap.analysis.digest_child`, with its own connection), so reading and decoding
+    the whole graph takes another core rather than turns with this process's reading of the
+    clusters' context; otherwise, and if that process fails, in a thread here. The digest
+    is the same either way.
+    """
+
+    def __init__(self, store: Neo4jStore, pool: ThreadPoolExecutor, jobs: int) -> None:
+        self._store = store
+        self._child: subprocess.Popen[bytes] | None = None
+        reopen = store.reopener()
+        if jobs <= 1 or reopen is None:
+            self._thread = pool.submit(lambda: digest_items(store.stream()))
+            return
+        self._child = subprocess.Popen(
+            [sys.executable, "-m", "ocgmap.analysis.digest_child"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert self._child.stdin is not None
+        try:
+            self._child.stdin.write(pickle.dumps(reopen))
+            self._child.stdin.close()
+        except OSError:  # it died at once: result() computes the digest here
+            pass
+
+    def result(self) -> str:
+        """Wait for the digest."""
+        if self._child is None:
+            return self._thread.result()
+        assert self._child.stdout is not None
+        with self._child.stdout as stdout:  # only stdout is a pipe: read to its end, then wait
+            digest = stdout.read().decode("ascii", "replace").strip()
+        self._child.wait()
+        if self._child.returncode == 0 and len(digest) == 64:
+            return digest
+        return digest_items(self._store.stream())
+
+    def close(self) -> None:
+        """Stop the process if it is still running (the run failed), and wait for it."""
+        if self._child is not None and self._child.poll() is None:
+            self._child.kill()
+            self._child.wait()
+
+
+def _batches(
+    wanted: Sequence[int], clusters: Sequence[frozenset[str]], batch_members: int
+) -> Iterator[list[int]]:
+    """The wanted clusters, in the order given, in batches of at most ``batch_members`` members.
+
+    A cluster bigger than that is a batch of its own.
+
+    >>> sizes = [5, 3, 2, 2, 1]
+    >>> clusters = [frozenset(range(n)) for n in sizes]
+    >>> list(_batches([0, 1, 2, 3, 4], clusters, 4))
+    [[0], [1], [2, 3], [4]]
+    >>> list(_batches([4, 2], clusters, 4))
+    [[4, 2]]
+    """
+    batch: list[int] = []
+    size = 0
+    for i in wanted:
+        n = len(clusters[i])
+        if batch and size + n > batch_members:
+            yield batch
+            batch, size = [], 0
+        batch.append(i)
+        size += n
+    if batch:
+        yield batch
+
+
+def _context_parts(
+    store: Neo4jStore,
+    found: InDatabaseClusters,
+    params: AnalysisParams,
+    batch_members: int,
+    tick: Callable[[str, int], None],
+) -> Parts:
+    """The part of the graph around each batch of clusters, read when asked for."""
+
+    def parts(wanted: Sequence[int]) -> Iterator[tuple[Sequence[int], Projection]]:
+        for batch in _batches(wanted, found.scored, batch_members):
+            starts = {
+                found.element_ids[node]: node.split(":", 1)[0]
+                for i in batch
+                for node in found.scored[i]
+            }
+            # no name here keeps a batch's graph alive while the next one is read
+            proj = _project(
+                store.context(
+                    starts,
+                    expand=_expand,
+                    outgoing=lambda step: step == CONTEXT_STEPS - 1,
+                    steps=CONTEXT_STEPS,
+                    skip=found.hub_ids,
+                ),
+                found,
+                params,
+            )
+            tick("read the clusters' context", 1)
+            yield batch, proj
+            del proj
+            gc.collect()  # a graph is a cycle of references: freed only by the collector
+
+    return parts
+
+
+def _project(
+    typed: nx.MultiDiGraph, found: InDatabaseClusters, params: AnalysisParams
+) -> Projection:
+    proj = project(
+        typed,
+        half_life_days=params.half_life_days,
+        max_pivot_degree=params.max_pivot_degree,
+        as_of=found.as_of,
+    )
+    proj.hubs = dict(found.hubs)
+    return proj
+
+
 def analyse_in_database(
     store: Neo4jStore,
     params: AnalysisParams | None = None,
@@ -74,6 +226,9 @@ def analyse_in_database(
     scheme: BandScheme | None = None,
     progress: Progress | None = None,
     whole_graph_share: float = WHOLE_GRAPH_SHARE,
+    whole_graph_edges: int = WHOLE_GRAPH_EDGES,
+    batch_members: int = BATCH_MEMBERS,
+    jobs: int = 1,
 ) -> AnalysisRun:
     """Analyse what a Neo4j store holds, clustering inside the server with GDS.
 
@@ -85,50 +240,58 @@ def analyse_in_database(
         As for :func:`ocgmap.analysis.run.analyse_graph`.
     progress : callable, optional
         ``progress(step, n)`` as steps advance.
-    whole_graph_share : float
-        Read the whole graph instead of the clusters' context when the scored clusters hold
-        more than this share of all entities (1.0: always the context; the result is the
-        same either way).
+    whole_graph_share, whole_graph_edges : float, int
+        Read the whole graph at once when the scored clusters hold more than
+        ``whole_graph_share`` of all entities and the graph has at most
+        ``whole_graph_edges`` relationships; otherwise read the clusters' context batch by
+        batch. The result is the same either way.
+    batch_members : int
+        Members of scored clusters whose context is read, measured and dropped together:
+        what bounds the memory of a run (a cluster bigger than this is a batch of its own).
+        The result is the same whatever it is.
+    jobs : int
+        Processes to use: with 2 or more the data hash is computed in a process of its own
+        while the clusters are read and measured. The result is the same whatever it is.
 
     Returns
     -------
     AnalysisRun
         The same results contract as the Python engine (``params.engine`` is ``"gds"``).
     """
+    if batch_members < 1:
+        raise ValueError("batch_members must be at least 1")
     params = (params or AnalysisParams()).model_copy(update={"engine": "gds"})
     params, weights, scheme = run_settings(params, weights, scheme)
     tick: Callable[[str, int], None] = progress or (lambda step, n: None)
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        digest = pool.submit(lambda: digest_items(store.stream()))
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+        digest = _Digest(store, pool, jobs)
+        stack.callback(digest.close)
         found = find_clusters_in_database(store, params, tick)
-        members = {eid: node.split(":", 1)[0] for node, eid in found.element_ids.items()}
-        if len(members) > whole_graph_share * found.projected_nodes:
-            # the context would be most of the graph: one read of each label and type is
+        counts = store.counts()
+        size = (sum(counts.nodes.values()), sum(counts.relationships.values()))
+        members = sum(len(c) for c in found.scored)
+        if members > whole_graph_share * found.projected_nodes and size[1] <= whole_graph_edges:
+            # the context would be most of a small graph: one read of each label and type is
             # quicker than following relationships step by step, and gives the same answer
             typed = store.to_networkx()
+            tick("read the clusters' context", 1)
+            parts = whole(_project(typed, found, params))
         else:
+            # the mapping, the last run and the resolution candidates, with their ends
             typed = store.context(
-                members,
-                expand=_expand,
-                outgoing=lambda step: step == CONTEXT_STEPS - 1,
-                steps=CONTEXT_STEPS,
+                {},
+                expand=lambda step, label: None,
+                outgoing=lambda step: False,
+                steps=0,
                 extra_labels=(Label.OCG, Label.ANALYSIS_RUN, Label.CLUSTER),
-                extra_types=(RelType.MEMBER_OF, RelType.IN_CLUSTER),
-                skip=found.hub_ids,
+                extra_types=(RelType.MEMBER_OF, RelType.IN_CLUSTER, RelType.POSSIBLY_SAME),
             )
-        tick("read the clusters' context", 1)
-        proj = project(
-            typed,
-            half_life_days=params.half_life_days,
-            max_pivot_degree=params.max_pivot_degree,
-            as_of=found.as_of,
-        )
-        proj.hubs = dict(found.hubs)
-        counts = store.counts()
+            parts = _context_parts(store, found, params, batch_members, tick)
         run = score_clusters(
             typed,
-            proj,
+            parts,
             found.scored,
             params=params,
             weights=weights,
@@ -137,8 +300,9 @@ def analyse_in_database(
             progress=tick,
             digest_of=digest.result,
             generated=generated,
-            size=(sum(counts.nodes.values()), sum(counts.relationships.values())),
+            size=size,
             cluster_count=found.clusters,
             projected=(found.projected_nodes, found.projected_edges),
+            as_of=found.as_of,
         )
     return run

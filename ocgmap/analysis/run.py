@@ -18,6 +18,7 @@ import json
 import multiprocessing
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -53,6 +54,7 @@ from ocgmap.store.base import GraphStore
 
 __all__ = [
     "Engine",
+    "Parts",
     "Progress",
     "analyse",
     "analyse_graph",
@@ -60,6 +62,7 @@ __all__ = [
     "digest_items",
     "run_settings",
     "score_clusters",
+    "whole",
 ]
 
 P = ParamSpec("P")
@@ -67,6 +70,10 @@ R = TypeVar("R")
 
 #: Called with a step name and how much of it was done since the last call.
 Progress = Callable[[str, int], None]
+#: Called with the indices of some clusters (into the sequence being scored); gives, batch by
+#: batch, the indices of each batch (each index in exactly one) and the projection of a part
+#: of the graph that holds everything around that batch's clusters.
+Parts = Callable[[Sequence[int]], Iterable[tuple[Sequence[int], Projection]]]
 
 #: Labels and relationship types the analysis writes, and users' watchlists and alerts:
 #: not part of its input.
@@ -352,16 +359,49 @@ def _key_players(proj: Projection, sub: nx.Graph, k: int) -> list[KeyPlayerResul
     ]
 
 
-def _event_homes(proj: Projection, cluster_of: Mapping[str, str]) -> defaultdict[str, list[str]]:
-    """Each detection and referral joins the cluster holding most of what it involves."""
-    homes: defaultdict[str, list[str]] = defaultdict(list)
+@dataclass
+class _Votes:
+    """A detection or referral, and the members of clusters it involves."""
+
+    member: Member
+    entities: set[str]
+
+
+def _event_votes(proj: Projection, index_of: Mapping[str, int], votes: dict[str, _Votes]) -> None:
+    """Add, for each detection and referral in a part, the cluster members it involves.
+
+    A part may hold an event without all of its entities (a referral's detection can be at
+    the edge of what was read), but every member sees its own events: the union over the
+    parts is what the whole graph gives.
+    """
+    typed = proj.typed
     for event, entities in proj.events.items():
-        if str(proj.typed.nodes[event]["label"]) not in _EVENT_MEMBERS:
+        if str(typed.nodes[event]["label"]) not in _EVENT_MEMBERS:
             continue
-        votes = Counter(cluster_of[e] for e in entities if e in cluster_of)
-        if votes:
-            best = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            homes[best].append(event)
+        mine = {e for e in entities if e in index_of}
+        if not mine:
+            continue
+        if event in votes:
+            votes[event].entities |= mine
+        else:
+            kind = _kind(typed, event)
+            votes[event] = _Votes(Member(**_ref(typed, event).model_dump(), kind=kind), mine)
+
+
+def _first(pair: tuple[str, Member]) -> str:
+    return pair[0]
+
+
+def _event_homes(
+    votes: Mapping[str, _Votes], index_of: Mapping[str, int], cid_of: Mapping[int, str]
+) -> defaultdict[str, list[tuple[str, Member]]]:
+    """Each detection and referral joins the scored cluster holding most of what it involves."""
+    homes: defaultdict[str, list[tuple[str, Member]]] = defaultdict(list)
+    for event, vote in votes.items():
+        counts = Counter(cid_of[index_of[e]] for e in vote.entities if index_of[e] in cid_of)
+        if counts:
+            best = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+            homes[best].append((event, vote.member))
     return homes
 
 
@@ -477,7 +517,7 @@ def analyse_graph(
     tick("cluster", 1)
     return score_clusters(
         typed,
-        proj,
+        whole(proj),
         clusters,
         params=params,
         weights=weights,
@@ -487,12 +527,79 @@ def analyse_graph(
         digest_of=digest_of,
         generated=generated,
         size=(typed.number_of_nodes(), typed.number_of_edges()),
+        cluster_count=len(clusters),
+        projected=(proj.graph.number_of_nodes(), proj.graph.number_of_edges()),
+        as_of=proj.as_of,
     )
+
+
+@dataclass
+class _Measured:
+    """What one scored cluster's context says, before any score: kept while parts come and go."""
+
+    row: dict[str, float]
+    refs: list[str]
+    gaps: list[str]
+    scope: dict[str, Any]
+    members: list[Member]
+
+
+def whole(proj: Projection) -> Parts:
+    """The :data:`Parts` of a graph held whole: one part, the given projection, for any clusters."""
+    return lambda wanted: [(wanted, proj)]
+
+
+def _measure_one(
+    ctx: Context,
+    members: frozenset[str],
+    mapped: Mapping[str, set[str]],
+    ocgs: Mapping[str, Mapping[str, Any]],
+) -> _Measured:
+    view = ClusterView(ctx, members)
+    refs = sorted({o for m in members for o in mapped.get(m, ())})
+    on_mapping = {str(ocgs[r]["key"]): {m for m, os in mapped.items() if r in os} for r in refs}
+    return _Measured(
+        row=compute_features(ctx, view),
+        refs=refs,
+        gaps=intelligence_gaps(ctx, view, on_mapping),
+        scope=cluster_scope(ctx, view)._asdict(),
+        members=[
+            Member(**_ref(ctx.typed, m).model_dump(), kind=_kind(ctx.typed, m))
+            for m in sorted(members)
+        ],
+    )
+
+
+def _measure(
+    clusters: Sequence[frozenset[str]],
+    parts: Parts,
+    mapped: Mapping[str, set[str]],
+    ocgs: Mapping[str, Mapping[str, Any]],
+    tick: Progress,
+) -> tuple[dict[int, _Measured], dict[str, _Votes], dict[str, int]]:
+    """Features, gaps, scope and members of each cluster worth scoring, part by part.
+
+    A cluster is worth scoring when an event touches it or it is on the current mapping.
+    Also returns each detection and referral with the members it involves, and the index
+    of each member's cluster.
+    """
+    index_of = {m: i for i, c in enumerate(clusters) for m in c}
+    measured: dict[int, _Measured] = {}
+    votes: dict[str, _Votes] = {}
+    for batch, proj in parts(range(len(clusters))):
+        ctx = Context(proj)
+        for i in batch:
+            if any(ctx.touching.get(m) or m in mapped for m in clusters[i]):
+                measured[i] = _measure_one(ctx, clusters[i], mapped, ocgs)
+                tick("features", 1)
+        _event_votes(proj, index_of, votes)
+        del ctx, proj  # before the next part is read: one part in memory at a time
+    return measured, votes, index_of
 
 
 def score_clusters(
     typed: nx.MultiDiGraph,
-    proj: Projection,
+    parts: Parts,
     clusters: Sequence[frozenset[str]],
     *,
     params: AnalysisParams,
@@ -503,44 +610,44 @@ def score_clusters(
     digest_of: Callable[[], str],
     generated: dt.datetime,
     size: tuple[int, int],
-    cluster_count: int | None = None,
-    projected: tuple[int, int] | None = None,
+    cluster_count: int,
+    projected: tuple[int, int],
+    as_of: dt.datetime | None,
 ) -> AnalysisRun:
     """Everything after clustering: ids, features, scores, bands, challenges, explanations.
 
-    ``typed`` need only hold the clusters' members and what is around them (the in-database
-    engine passes that part); ``size`` is the whole graph's node and relationship count, and
-    ``cluster_count`` the number of clusters when ``clusters`` holds only the scored ones, and
-    ``projected`` the whole projection's node and edge count when ``proj`` is only a part.
+    ``typed`` need hold only the current mapping (``OCG`` nodes and ``MEMBER_OF``), the last
+    run (``AnalysisRun``, ``Cluster`` and ``IN_CLUSTER`` with their members) and the
+    ``POSSIBLY_SAME`` candidates; what surrounds the clusters comes from ``parts``, which may
+    give it a batch of clusters at a time, so memory holds one batch's part of the graph
+    (:func:`whole` when the graph is held anyway). ``size`` is the whole graph's node and
+    relationship count, ``cluster_count`` the number of clusters (``clusters`` may be only
+    those that could be scored), and ``projected`` the whole projection's node and edge count.
+
+    Clusters are measured part by part (features, gaps, scope), then scored, banded and
+    ranked together; the top ``params.detail_clusters`` and every challenged cluster then get
+    key players and suggested links from their part of the graph, asked for again.
     """
     tick = progress
-    ctx = Context(proj)
     mapped, ocgs = _mapping(typed)
-    scored = [
-        c for c in clusters if any(ctx.touching.get(m) for m in c) or any(m in mapped for m in c)
-    ]
     previous = _Previous(typed)
-    ids = assign_ids(scored, previous.members, previous.taken)
-    views = [ClusterView(ctx, c) for c in scored]
-    rows = []
-    for view in views:
-        rows.append(compute_features(ctx, view))
-        tick("features", 1)
+    measured, votes, index_of = _measure(clusters, parts, mapped, ocgs, tick)
+    kept = sorted(measured)
+    ids = assign_ids([clusters[i] for i in kept], previous.members, previous.taken)
+    rows = [measured[i].row for i in kept]
     scorer, params = _scorer(weights, params, ids, rows)
     scores = scorer.score_samples(rows)
     contributions = scorer.contributions(rows)
-    cluster_of = {m: cid for cid, c in zip(ids, scored, strict=True) for m in c}
-    homes = _event_homes(proj, cluster_of)
-    candidates = _possibly_same(typed)
+    homes = _event_homes(votes, index_of, dict(zip(kept, ids, strict=True)))
     results = []
-    for i, (cid, view) in enumerate(zip(ids, views, strict=True)):
-        score = round(float(scores[i]), 4)
+    for n, (i, cid) in enumerate(zip(kept, ids, strict=True)):
+        m = measured[i]
+        score = round(float(scores[n]), 4)
         contrib = {
-            n: round(float(c), 4)
-            for n, c in zip(scorer.feature_names_, contributions[i], strict=True)
+            f: round(float(c), 4)
+            for f, c in zip(scorer.feature_names_, contributions[n], strict=True)
         }
-        refs = sorted({o for m in view.members for o in mapped.get(m, ())})
-        current = _current_band(refs, ocgs, scheme)
+        current = _current_band(m.refs, ocgs, scheme)
         band = recommend_band(score, scheme, weights.banding)
         decision = decide(
             score,
@@ -550,11 +657,6 @@ def score_clusters(
             margin=params.challenge_margin,
             unmapped_threshold=params.unmapped_threshold,
         )
-        on_mapping = {str(ocgs[r]["key"]): {m for m, os in mapped.items() if r in os} for r in refs}
-        members = [
-            Member(**_ref(typed, m).model_dump(), kind=_kind(typed, m))
-            for m in sorted(view.members) + sorted(homes.get(cid, ()))
-        ]
         results.append(
             ClusterResult(
                 cluster_id=cid,
@@ -562,32 +664,39 @@ def score_clusters(
                 score=score,
                 recommended_band=band,
                 current_band=current,
-                ocg_refs=[str(ocgs[r]["key"]) for r in refs],
+                ocg_refs=[str(ocgs[r]["key"]) for r in m.refs],
                 challenge=decision.challenge,
                 challenge_reason=decision.reason,
-                reasons=explain(rows[i], contrib),
-                members=members,
-                features={n: round(v, 4) for n, v in rows[i].items()},
+                reasons=explain(m.row, contrib),
+                members=m.members + [e for _, e in sorted(homes.get(cid, ()), key=_first)],
+                features={f: round(v, 4) for f, v in m.row.items()},
                 contributions=contrib,
-                intelligence_gaps=intelligence_gaps(ctx, view, on_mapping),
-                change=previous.change(cid, view.members, score, band),
-                **cluster_scope(ctx, view)._asdict(),
+                intelligence_gaps=m.gaps,
+                change=previous.change(cid, clusters[i], score, band),
+                **m.scope,
             )
         )
         tick("explain", 1)
-    order = sorted(range(len(results)), key=lambda i: _rank_key(results[i]))
-    for rank, i in enumerate(order, start=1):
-        result = results[i]
+    del measured
+    order = sorted(range(len(results)), key=lambda n: _rank_key(results[n]))
+    detail: dict[int, ClusterResult] = {}
+    for rank, n in enumerate(order, start=1):
+        result = results[n]
         result.rank = rank
         if rank <= params.detail_clusters or result.challenge:
-            entities = views[i].members
+            detail[kept[n]] = result
+    candidates = _possibly_same(typed)
+    for batch, proj in parts(sorted(detail)):
+        for i in batch:
+            entities = clusters[i]
             sub = _subgraph(proj.graph, entities)
-            result.key_players = _key_players(proj, sub, params.key_players)
-            result.suggested_links = _suggested(
+            detail[i].key_players = _key_players(proj, sub, params.key_players)
+            detail[i].suggested_links = _suggested(
                 proj, entities, sub, params.suggested_links, candidates
             )
             tick("key players and links", 1)
-    results = [results[i] for i in order]
+        del proj
+    results = [results[n] for n in order]
     digest = digest_of()
     return AnalysisRun(
         run_id=f"R-{generated:%Y%m%dT%H%M%S}-{digest[:8]}",
@@ -600,12 +709,12 @@ def score_clusters(
         summary=RunSummary(
             nodes=size[0],
             edges=size[1],
-            projected_nodes=proj.graph.number_of_nodes() if projected is None else projected[0],
-            projected_edges=proj.graph.number_of_edges() if projected is None else projected[1],
-            clusters=len(clusters) if cluster_count is None else cluster_count,
+            projected_nodes=projected[0],
+            projected_edges=projected[1],
+            clusters=cluster_count,
             scored=len(results),
             challenged=sum(1 for r in results if r.challenge),
-            as_of=proj.as_of,
+            as_of=as_of,
         ),
         clusters=results,
     )
@@ -626,6 +735,7 @@ def analyse(
     progress: Progress | None = None,
     jobs: int = 1,
     engine: Engine = "python",
+    batch_members: int | None = None,
 ) -> AnalysisRun:
     """Analyse what a store holds, write the run back into it and (optionally) to a file.
 
@@ -646,10 +756,13 @@ def analyse(
     engine : {"python", "gds"}
         ``"gds"`` projects and clusters inside Neo4j with the Graph Data Science library
         (:mod:`ocgmap.analysis.indb`); it needs the Neo4j store.
+    batch_members : int, optional
+        ``"gds"`` only: members of scored clusters whose context is read at once (default
+        :data:`ocgmap.analysis.indb.BATCH_MEMBERS`); the results are the same whatever it is.
     """
     tick = progress or (lambda step, n: None)
     if engine == "gds":
-        from ocgmap.analysis.indb import analyse_in_database
+        from ocgmap.analysis.indb import BATCH_MEMBERS, analyse_in_database
         from ocgmap.store.neo4j import Neo4jStore
 
         if not isinstance(store, Neo4jStore):
@@ -657,7 +770,15 @@ def analyse(
                 f"--engine gds runs inside Neo4j: it needs the neo4j store, not the {store.name} "
                 "store (set NEO4J_URI, or use --engine python)."
             )
-        run = analyse_in_database(store, params, weights=weights, scheme=scheme, progress=progress)
+        run = analyse_in_database(
+            store,
+            params,
+            weights=weights,
+            scheme=scheme,
+            progress=progress,
+            jobs=jobs,
+            batch_members=batch_members or BATCH_MEMBERS,
+        )
     else:
         typed = store.to_networkx(copy=False)  # read only: the embedded store's own graph
         tick("read the graph", 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -200,6 +201,7 @@ class Neo4jStore:
         self.database = database
         self.uri = _shown(uri)
         self.batch_size = batch_size
+        self._reopen: Callable[[], Neo4jStore] | None = None
 
     @classmethod
     def connect(cls, uri: str, user: str, password: str, database: str = "neo4j") -> Neo4jStore:
@@ -236,7 +238,17 @@ class Neo4jStore:
         except StoreError:
             driver.close()
             raise
+        store._reopen = functools.partial(cls.connect, uri, user, password, database)
         return store
+
+    def reopener(self) -> Callable[[], Neo4jStore] | None:
+        """A picklable function that connects again as this store did, or ``None``.
+
+        For work in another process, which needs a driver of its own (a driver's
+        connections are never shared across processes). ``None`` when the store was made
+        from a driver rather than by :meth:`connect`.
+        """
+        return self._reopen
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:
@@ -263,6 +275,20 @@ class Neo4jStore:
                 query, params, database_=self.database, routing_=neo4j.RoutingControl.READ
             )
         return records
+
+    def _each(self, query: LiteralString, **params: Any) -> Iterator[neo4j.Record]:
+        """The records of a read one by one, as the server sends them.
+
+        For reads of a whole label or type: :meth:`_read` would hold every record at once
+        (millions at national scale) before the first is used.
+        """
+        with (
+            self._errors(),
+            self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session,
+        ):
+            yield from session.run(query, params)
 
     # -- writes -------------------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -525,7 +551,7 @@ class Neo4jStore:
         for label in flt.labels if flt.labels is not None else Label:
             temporal = q.temporal_properties(label)
             name = str(label)
-            for rec in self._read(q.all_nodes_query(label)):
+            for rec in self._each(q.all_nodes_query(label)):
                 attrs = shared.attrs(_map_attrs(rec["n"], temporal))
                 attrs["label"] = name
                 nid = f"{label}:{attrs['key']}"
@@ -535,7 +561,7 @@ class Neo4jStore:
             temporal = q.temporal_properties(rel)
             kind = str(rel)
             edges = []
-            for rec in self._read(q.all_relationships_query(rel)):
+            for rec in self._each(q.all_relationships_query(rel)):
                 u = ids.get(f"{rec['start_label']}:{rec['start_key']}")
                 v = ids.get(f"{rec['end_label']}:{rec['end_key']}")
                 if u is not None and v is not None:
@@ -554,13 +580,13 @@ class Neo4jStore:
         """
         for label in Label:
             temporal = q.temporal_properties(label)
-            for rec in self._read(q.all_nodes_query(label)):
+            for rec in self._each(q.all_nodes_query(label)):
                 attrs = _map_attrs(rec["n"], temporal)
                 attrs["label"] = str(label)
                 yield f"{label}:{attrs['key']}", str(label), None, attrs
         for rel in RelType:
             temporal = q.temporal_properties(rel)
-            for rec in self._read(q.all_relationships_query(rel)):
+            for rec in self._each(q.all_relationships_query(rel)):
                 attrs = _map_attrs(rec["r"], temporal)
                 attrs["type"] = str(rel)
                 attrs.setdefault("key", "")

@@ -132,6 +132,39 @@ def test_db_init_and_status_on_real_neo4j(env: dict[str, str], tmp_path: Path) -
     assert refused.returncode == 1 and "refused the credentials" in refused.stderr
 
 
+@pytest.mark.neo4j
+def test_analyse_engine_gds_in_batches_gives_the_python_engines_results(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    from servers import neo4j_test_settings
+
+    from ocgmap.analysis.results import AnalysisRun
+
+    uri, user, password = neo4j_test_settings()
+    env.update(NEO4J_URI=uri, NEO4J_USER=user, NEO4J_PASSWORD=password)
+    data = tmp_path / "world"
+    made = run("synth", "--out", str(data), "--seed", "4", "--scale", "0.01", env=env, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert run("db", "wipe", "--yes", env=env, cwd=tmp_path).returncode == 0
+    loaded = run("load", str(data), env=env, cwd=tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    python = run("analyse", "--out", "python.json", env=env, cwd=tmp_path)
+    assert python.returncode == 0, python.stderr
+    gds = run(
+        "analyse", "--engine", "gds", "--batch-members", "25", "--out", "gds.json",
+        env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert gds.returncode == 0, gds.stderr
+    a, b = AnalysisRun.read(tmp_path / "python.json"), AnalysisRun.read(tmp_path / "gds.json")
+    assert b.params.engine == "gds" and b.previous_run_id == a.run_id
+    assert b.data_hash == a.data_hash and b.summary.scored == a.summary.scored > 1
+    assert [c.model_dump(exclude={"change"}) for c in b.clusters] == [
+        c.model_dump(exclude={"change"}) for c in a.clusters
+    ]
+    refused = run("analyse", "--batch-members", "0", env=env, cwd=tmp_path)
+    assert refused.returncode != 0 and "--batch-members" in refused.stderr
+
+
 def test_synth_writes_a_world_with_its_truth(env: dict[str, str], tmp_path: Path) -> None:
     out = tmp_path / "world"
     done = run("synth", "--out", str(out), "--seed", "5", "--scale", "0.05", env=env, cwd=tmp_path)

@@ -10,15 +10,18 @@ same files, so the stores and the engines all agree.
 
 from __future__ import annotations
 
+import functools
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from acceptance import assert_analysis_accepted
+from servers import neo4j_test_settings
 
 from loaders.pipeline import run as load
-from ocgmap.analysis.indb import analyse_in_database
+from ocgmap.analysis.indb import _Digest, analyse_in_database
 from ocgmap.analysis.results import AnalysisParams, ClusterResult
-from ocgmap.analysis.run import analyse
+from ocgmap.analysis.run import analyse, digest_items
 from ocgmap.errors import AnalysisError
 from ocgmap.store import GraphStore
 from ocgmap.store.embedded import EmbeddedStore
@@ -48,11 +51,11 @@ def test_gds_engine_passes_the_acceptance_checks_and_matches_the_python_engine(
     if seed == SEEDS[0]:
         _python_engine_agrees_with_the_embedded_store(store, tmp_path)
     before = sum(store.counts().nodes.values())
-    if seed == SEEDS[0]:
-        run = analyse(store, PARAMS, engine="gds", out=tmp_path / "gds.json")
-    else:  # read the scored clusters' context, not the whole graph (the default here)
+    if seed == SEEDS[0]:  # the data hash computed by a process of its own
+        run = analyse(store, PARAMS, engine="gds", out=tmp_path / "gds.json", jobs=2)
+    else:  # read the scored clusters' context batch by batch, not the whole graph at once
         assert isinstance(store, Neo4jStore)
-        run = analyse_in_database(store, PARAMS, whole_graph_share=1.0)
+        run = analyse_in_database(store, PARAMS, whole_graph_share=1.0, batch_members=40)
         store.write_results(run)
     assert run.params.engine == "gds"
     assert_analysis_accepted(truth, run)
@@ -75,7 +78,10 @@ def test_gds_engine_passes_the_acceptance_checks_and_matches_the_python_engine(
         return
     # after the Python engine's run on this store, every cluster is carried on unchanged
     assert {c.change.status for c in run.clusters if c.change} == {"unchanged"}
-    again = analyse(store, PARAMS, engine="gds")
+    # one cluster's context at a time, the last run and the mapping read on their own
+    assert isinstance(store, Neo4jStore)
+    again = analyse_in_database(store, PARAMS, whole_graph_edges=0, batch_members=1)
+    store.write_results(again)
     assert again.previous_run_id == run.run_id
     assert again.data_hash == run.data_hash
     assert [_core(c) for c in again.clusters] == [_core(c) for c in run.clusters]
@@ -105,3 +111,25 @@ def test_gds_engine_needs_the_neo4j_store(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "graph.json")
     with pytest.raises(AnalysisError, match="needs the neo4j store"):
         analyse(store, PARAMS, engine="gds")
+
+
+def test_gds_data_hash_falls_back_to_this_process_when_its_own_fails(
+    neo4j_session_store: GraphStore, tmp_path: Path
+) -> None:
+    """A digest process that cannot connect leaves the hash to the run: the same digest."""
+    store = neo4j_session_store
+    assert isinstance(store, Neo4jStore)
+    store.wipe()
+    generate(tmp_path / "data", seed=5, scale=0.005)
+    load([tmp_path / "data"], store, tmp_path)
+    expected = digest_items(store.stream())
+    uri, user, _ = neo4j_test_settings()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        store._reopen = functools.partial(Neo4jStore.connect, uri, user, "not-the-password")
+        try:
+            digest = _Digest(store, pool, jobs=2)
+            assert digest._child is not None  # a process of its own was started
+            assert digest.result() == expected
+            assert digest._child.returncode != 0  # it failed; the digest was computed here
+        finally:
+            store._reopen = functools.partial(Neo4jStore.connect, *neo4j_test_settings())

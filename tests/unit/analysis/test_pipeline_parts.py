@@ -174,3 +174,60 @@ def test_an_edge_list_gets_clusters_key_players_and_links(tmp_path: Path) -> Non
     path.write_text("source,target,weight\na,b,heavy\n")
     with pytest.raises(InputError, match=r"row 2, field 'weight'"):
         analyse_edges(path)
+
+
+def test_scoring_part_by_part_gives_what_the_whole_graph_gives() -> None:
+    """Clusters measured part by part, in any order, score and rank as on the whole graph.
+
+    A referral about a detection is read in the first part without the detection's
+    vehicle and trailer (at the edge of what that part holds): it still joins the cluster
+    holding most of what it involves in the whole graph, not the one that saw it first.
+    """
+    from ocgmap.analysis.results import AnalysisParams
+    from ocgmap.analysis.run import run_settings, score_clusters, whole
+
+    g = nx.MultiDiGraph()
+    person, phone = _node(g, "Person", "P1"), _node(g, "Phone", "+447700900001")
+    g.add_edge(person, phone, type="USES", basis="fact")
+    vehicle, trailer = _node(g, "Vehicle", "AB12CDE"), _node(g, "Trailer", "T1")
+    detection = _event(g, "Detection", "D1", "INVOLVED", vehicle, trailer)
+    referral = _node(g, "Referral", "INT-1", reported_at=WHEN)
+    g.add_edge(referral, phone, type="CONCERNS", basis="fact")
+    g.add_edge(referral, detection, type="ABOUT", basis="fact")
+    clusters = [frozenset({vehicle, trailer}), frozenset({person, phone})]
+    params, weights, scheme = run_settings(AnalysisParams(detail_clusters=5), None, None)
+
+    def run(parts: object) -> list[dict[str, object]]:
+        done = score_clusters(
+            g,
+            parts,  # type: ignore[arg-type]
+            clusters,
+            params=params,
+            weights=weights,
+            scheme=scheme,
+            store_name="test",
+            progress=lambda step, n: None,
+            digest_of=lambda: "0" * 64,
+            generated=WHEN,
+            size=(g.number_of_nodes(), g.number_of_edges()),
+            cluster_count=len(clusters),
+            projected=(0, 0),
+            as_of=WHEN,
+        )
+        return [
+            c.model_dump(exclude={"features", "contributions", "reasons"}) for c in done.clusters
+        ]
+
+    edge = g.copy()
+    edge.remove_edges_from([(detection, vehicle), (detection, trailer)])
+
+    def parts(wanted: list[int]) -> list[tuple[list[int], object]]:
+        # the people's cluster first, from the part without the detection's ends
+        first, second = [i for i in wanted if i == 1], [i for i in wanted if i == 0]
+        out = [(first, project(edge, as_of=WHEN)), (second, project(g, as_of=WHEN))]
+        return [(batch, proj) for batch, proj in out if batch]
+
+    expected = run(whole(project(g, as_of=WHEN)))
+    assert run(parts) == expected
+    home = [c for c in expected if {m["key"] for m in c["members"]} >= {"INT-1"}]
+    assert [{m["key"] for m in c["members"]} for c in home] == [{"AB12CDE", "T1", "D1", "INT-1"}]
