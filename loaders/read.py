@@ -13,6 +13,7 @@ import codecs
 import csv
 import hashlib
 import json
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -28,6 +29,8 @@ __all__ = ["XLSX_MAX_RATIO", "Record", "check_xlsx", "file_digest", "read_record
 
 csv.field_size_limit(10_000_000)
 _CHUNK = 1 << 20
+#: Half of a UTF-16 surrogate pair: what an unpaired ``\\ud800`` escape in JSON becomes.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MB = 1 << 20
 
 #: Highest compression ratio allowed for a workbook part of over 1 MB once unzipped. Real
@@ -258,6 +261,36 @@ def _why(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
+def _lone_surrogate(value: Any, path: str = "") -> str | None:
+    r"""Where a parsed JSON value holds half of a UTF-16 surrogate pair, or ``None``.
+
+    ``json.loads`` turns an unpaired ``\ud800``-``\udfff`` escape into a code point that
+    is not text: it cannot be written as UTF-8, so no store could keep it.
+
+    >>> _lone_surrogate({"a": {"b": ["x", "\ud800"]}})
+    'a.b[1]'
+    >>> _lone_surrogate({"\udc00": 1})
+    'a field name'
+    >>> _lone_surrogate({"a": "\U0001f600"}) is None
+    True
+    """
+    if isinstance(value, str):
+        return (path or "the value") if _SURROGATE.search(value) else None
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _lone_surrogate(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _SURROGATE.search(str(key)):
+                return "a field name"
+            found = _lone_surrogate(item, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+    return None
+
+
 def _jsonl(path: Path, kind: Literal["table", "records"]) -> Iterator[Record]:
     with path.open(encoding="utf-8-sig") as fh:
         for number, line in enumerate(fh, start=1):
@@ -270,6 +303,14 @@ def _jsonl(path: Path, kind: Literal["table", "records"]) -> Iterator[Record]:
                 continue
             if not isinstance(value, dict):
                 yield Record(number, {"line": line[:2000]}, error="is not a JSON object")
+                continue
+            where = _lone_surrogate(value) if "\\u" in line else None
+            if where is not None:
+                yield Record(
+                    number,
+                    {"line": line[:2000]},
+                    error=f"has a \\u escape in {where} that is half of a UTF-16 pair, not text",
+                )
                 continue
             yield Record(
                 number, value if kind == "records" else {_key(k): v for k, v in value.items()}

@@ -139,3 +139,26 @@ def test_an_unreadable_file_fails_alone(
     assert "not UTF-8" in (by_name["calls.csv"].error or "")
     assert "XLSX" in (by_name["anpr.xlsx"].error or "")
     assert by_name["detections.csv"].error is None and by_name["detections.csv"].loaded > 0
+
+
+def test_a_json_escape_that_is_not_text_is_quarantined_not_a_crash(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """``\\ud800`` alone in a JSON line cannot be stored: that row is quarantined, by name."""
+    from servers import shared_sample
+
+    good = shared_sample("companies_house_psc_snapshot_sample.jsonl").strip()
+    record = json.loads(good)
+    record["data"]["name_elements"]["surname"] = "\ud800"
+    bad = json.dumps(record)  # ensure_ascii: the half pair is written as its \u escape
+    assert "\\ud800" in bad
+    folder = tmp_path / "registers"
+    folder.mkdir()
+    (folder / "psc-snapshot.jsonl").write_text(f"{bad}\n{good}\n", encoding="utf-8")
+    report = run([folder], store, tmp_path / "home")
+    [entry] = report.files
+    assert (entry.loaded, entry.quarantined) == (1, 1)
+    assert entry.quarantine_file is not None
+    quarantined = Path(entry.quarantine_file).read_text(encoding="utf-8")
+    assert "data.name_elements.surname" in quarantined and "UTF-16" in quarantined
+    assert sum(store.counts().nodes.values()) > 0
