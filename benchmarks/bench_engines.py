@@ -37,13 +37,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ocgmap.analysis.indb import BATCH_MEMBERS
+
 _CHILD = r"""
 import json, resource, sys, time
 from ocgmap.store.neo4j import Neo4jStore
 from ocgmap.analysis.results import AnalysisParams
 
-uri, password, engine, out, jobs = sys.argv[1:6]
-jobs = int(jobs)
+uri, password, engine, out, jobs, batch_members = sys.argv[1:7]
+jobs, batch_members = int(jobs), int(batch_members)
 store = Neo4jStore.connect(uri, "neo4j", password)
 steps = {}
 last = [time.perf_counter()]
@@ -56,7 +58,9 @@ def tick(step, n):
 start = time.perf_counter()
 if engine == "gds":
     from ocgmap.analysis.indb import analyse_in_database
-    run = analyse_in_database(store, AnalysisParams(), progress=tick, jobs=jobs)
+    run = analyse_in_database(
+        store, AnalysisParams(), progress=tick, jobs=jobs, batch_members=batch_members
+    )
 else:
     from ocgmap.analysis.run import analyse_graph
     typed = store.to_networkx()
@@ -84,10 +88,13 @@ def _say(text: str) -> None:
     sys.stdout.flush()
 
 
-def run_engine(uri: str, password: str, engine: str, out: Path, jobs: int) -> dict[str, Any]:
+def run_engine(
+    uri: str, password: str, engine: str, out: Path, jobs: int, batch_members: int
+) -> dict[str, Any]:
     """Analyse in a child process; return its time, peak RSS and steps."""
+    child = [_CHILD, uri, password, engine, str(out), str(jobs), str(batch_members)]
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, uri, password, engine, str(out), str(jobs)],
+        [sys.executable, "-c", *child],
         capture_output=True,
         text=True,
     )
@@ -129,6 +136,12 @@ def main() -> None:
         default=2,
         help="processes per engine, as `ocgmap analyse --jobs` (2: the data hash alongside)",
     )
+    parser.add_argument(
+        "--batch-members",
+        type=int,
+        default=BATCH_MEMBERS,
+        help="gds: members of scored clusters whose context is read at once",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     from ocgmap import __version__
@@ -141,7 +154,7 @@ def main() -> None:
     for engine, name in runs:
         out = args.work / f"{name.replace('/', '-').replace(' ', '-')}.json"
         started = time.perf_counter()
-        result = run_engine(args.uri, args.password, engine, out, args.jobs)
+        result = run_engine(args.uri, args.password, engine, out, args.jobs, args.batch_members)
         result["engine"] = name
         result["wall"] = time.perf_counter() - started
         result["results_file"] = str(out)
@@ -152,7 +165,7 @@ def main() -> None:
         )
     base = results[0]
     _say("")
-    _say(f"jobs: {args.jobs}")
+    _say(f"jobs: {args.jobs}; gds batches of {args.batch_members:,} members")
     _say("| engine | store edges | analyse | vs first | peak RSS (Python; hash process) | steps |")
     _say("|---|---|---|---|---|---|")
     for r in results:
@@ -173,6 +186,7 @@ def main() -> None:
         "cores": __import__("os").cpu_count(),
         "date": time.strftime("%Y-%m-%d"),
         "jobs": args.jobs,
+        "batch_members": args.batch_members,
     }
     args.out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
 

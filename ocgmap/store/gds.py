@@ -133,8 +133,22 @@ def find_clusters_in_database(
             },
         )["g"].iloc[0]
         step("project in Neo4j", 1)
+        if not projected or not int(projected.get("nodeCount") or 0):
+            # no entities: nothing was projected, and there is nothing to cluster
+            return InDatabaseClusters(
+                scored=[],
+                element_ids={},
+                clusters=0,
+                hubs=hubs,
+                hub_ids=hub_ids,
+                as_of=as_of,
+                projected_nodes=0,
+                projected_edges=0,
+                version=version,
+            )
         gds.run_cypher(
-            q.STRONG_LINKS,
+            # without relationships the projection has no weight to filter on
+            q.STRONG_LINKS if int(projected["relationshipCount"]) else q.NO_LINKS,
             {"strong": strong, "full": full, "min": float(params.min_link_weight)},
         )
         wcc = gds.run_cypher(q.COMPONENTS, {"g": strong})["d"].iloc[0]

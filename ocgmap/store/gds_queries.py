@@ -251,6 +251,12 @@ STRONG_LINKS = (
     "{parameters: {min: $min}}) YIELD graphName RETURN graphName"
 )
 
+#: ``$strong``: :data:`STRONG_LINKS` for a ``$full`` without relationships (so without a
+#: ``weight`` to filter on).
+NO_LINKS = (
+    "CALL gds.graph.filter($strong, $full, 'n.hub = 0.0', '*') YIELD graphName RETURN graphName"
+)
+
 #: Weakly connected components of ``$g`` into the node property ``component``.
 COMPONENTS = (
     "CALL gds.wcc.mutate($g, {mutateProperty: 'component'}) "

@@ -23,6 +23,8 @@ from ocgmap.analysis.indb import _Digest, analyse_in_database
 from ocgmap.analysis.results import AnalysisParams, ClusterResult
 from ocgmap.analysis.run import analyse, digest_items
 from ocgmap.errors import AnalysisError
+from ocgmap.schema.labels import Label
+from ocgmap.schema.models import NodeRow
 from ocgmap.store import GraphStore
 from ocgmap.store.embedded import EmbeddedStore
 from ocgmap.store.neo4j import Neo4jStore
@@ -133,3 +135,22 @@ def test_gds_data_hash_falls_back_to_this_process_when_its_own_fails(
             assert digest._child.returncode != 0  # it failed; the digest was computed here
         finally:
             store._reopen = functools.partial(Neo4jStore.connect, *neo4j_test_settings())
+
+
+def test_gds_engine_on_an_empty_store_and_on_entities_without_links(
+    neo4j_session_store: GraphStore,
+) -> None:
+    """What the Python engine gives: no clusters, then one cluster per lone entity."""
+    store = neo4j_session_store
+    store.wipe()
+    for step in range(2):
+        python = analyse(store, PARAMS, engine="python", write=False)
+        gds = analyse(store, PARAMS, engine="gds", write=False)
+        assert gds.summary == python.summary
+        assert gds.summary.clusters == 2 * step  # nothing, then the two hauliers
+        assert gds.clusters == python.clusters == []  # no event touches them, none is mapped
+        rows = [
+            NodeRow.build(Label.HAULIER, f"CH:0000000{n}", {"name": f"FIRM {n}"}, ["t.csv#1"])
+            for n in (1, 2)
+        ]
+        store.upsert_nodes(Label.HAULIER, rows)
