@@ -146,11 +146,13 @@ def find_clusters_in_database(
                 projected_edges=0,
                 version=version,
             )
-        gds.run_cypher(
-            # without relationships the projection has no weight to filter on
-            q.STRONG_LINKS if int(projected["relationshipCount"]) else q.NO_LINKS,
-            {"strong": strong, "full": full, "min": float(params.min_link_weight)},
-        )
+        if int(projected["relationshipCount"]):
+            gds.run_cypher(
+                q.STRONG_LINKS,
+                {"strong": strong, "full": full, "min": float(params.min_link_weight)},
+            )
+        else:  # without relationships the projection has no weight to filter on
+            gds.run_cypher(q.NO_LINKS, {"strong": strong, "full": full})
         wcc = gds.run_cypher(q.COMPONENTS, {"g": strong})["d"].iloc[0]
         properties = ["component"]
         if int(wcc.get("max") or 0) > params.max_cluster_size:
