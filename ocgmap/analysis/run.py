@@ -388,20 +388,20 @@ def _event_votes(proj: Projection, index_of: Mapping[str, int], votes: dict[str,
             votes[event] = _Votes(Member(**_ref(typed, event).model_dump(), kind=kind), mine)
 
 
-def _first(pair: tuple[str, Member]) -> str:
-    return pair[0]
-
-
 def _event_homes(
     votes: Mapping[str, _Votes], index_of: Mapping[str, int], cid_of: Mapping[int, str]
-) -> defaultdict[str, list[tuple[str, Member]]]:
-    """Each detection and referral joins the scored cluster holding most of what it involves."""
-    homes: defaultdict[str, list[tuple[str, Member]]] = defaultdict(list)
-    for event, vote in votes.items():
+) -> defaultdict[str, list[Member]]:
+    """Each detection and referral joins the scored cluster holding most of what it involves.
+
+    Cluster id -> its events, in the order of their node ids.
+    """
+    homes: defaultdict[str, list[Member]] = defaultdict(list)
+    for event in sorted(votes):
+        vote = votes[event]
         counts = Counter(cid_of[index_of[e]] for e in vote.entities if index_of[e] in cid_of)
         if counts:
             best = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            homes[best].append((event, vote.member))
+            homes[best].append(vote.member)
     return homes
 
 
@@ -668,7 +668,7 @@ def score_clusters(
                 challenge=decision.challenge,
                 challenge_reason=decision.reason,
                 reasons=explain(m.row, contrib),
-                members=m.members + [e for _, e in sorted(homes.get(cid, ()), key=_first)],
+                members=m.members + homes.get(cid, []),
                 features={f: round(v, 4) for f, v in m.row.items()},
                 contributions=contrib,
                 intelligence_gaps=m.gaps,
