@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from ocgmap import normalise
 
 __all__ = [
+    "COMMON_NAME_PEOPLE",
     "Candidate",
     "HaulierIndex",
     "company_name",
@@ -164,28 +165,67 @@ def _split_person(key: str) -> tuple[str, str]:
     return name, rest
 
 
-def person_candidates(keys: Iterable[str]) -> Iterator[Candidate]:
-    """Pairs of Person keys with the same name that an exact key cannot join.
+#: A name that more people with a date of birth hold than this is too common for a mention
+#: without one to point at any of them: it gets no name-only candidates (see
+#: :func:`person_candidates`).
+COMMON_NAME_PEOPLE = 10
 
-    A month/year date of birth (PSC) in the same month as a full date scores 0.9; a person
-    without a date of birth and a person with the same name score 0.5.
+
+def person_candidates(keys: Iterable[str]) -> Iterator[Candidate]:
+    """Pairs of Person keys with the same name that an exact key cannot join, in key order.
+
+    A month/year date of birth (PSC) in the same month as a full date scores 0.9. A person
+    without a date of birth and a person with the same name and one score 0.5, unless more
+    than :data:`COMMON_NAME_PEOPLE` people with a date of birth hold the name: a mention of
+    a common name without a date of birth does not point at any one of them, and linking it
+    to all of them grows with the square of the data (a national load would hold tens of
+    millions of such links for a few common names), so it gets none.
+
+    Notes
+    -----
+    O(n log n) in the keys plus the candidates made: pairs that cannot match are never
+    compared.
 
     Examples
     --------
     >>> [c.score for c in person_candidates(["ANNA NOWAK|1980-02", "ANNA NOWAK|1980-02-14",
     ...                                      "ANNA NOWAK|1981-03-01"])]
     [0.9]
+    >>> common = [f"JOHN SMITH|1980-01-{day:02d}" for day in range(1, 12)]
+    >>> len(list(person_candidates(common[:10] + ["JOHN SMITH|?CH:01234567"])))
+    10
+    >>> len(list(person_candidates(common + ["JOHN SMITH|?CH:01234567"])))
+    0
     """
-    by_name: dict[str, list[str]] = defaultdict(list)
+    by_name: dict[str, set[str]] = defaultdict(set)
     for key in keys:
-        by_name[_split_person(key)[0]].append(key)
+        by_name[_split_person(key)[0]].add(key)
     for _, group in sorted(by_name.items()):
-        group.sort()
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                candidate = _person_pair(a, b)
-                if candidate:
-                    yield candidate
+        pairs = sorted(_person_pairs(group))
+        for a, b in pairs:
+            candidate = _person_pair(a, b)
+            if candidate:
+                yield candidate
+
+
+def _person_pairs(group: set[str]) -> Iterator[tuple[str, str]]:
+    """The pairs of one name's keys that :func:`_person_pair` may accept, each ``(a, b)``, a < b."""
+    undated = [k for k in group if _split_person(k)[1].startswith("?")]
+    dated = [k for k in group if not _split_person(k)[1].startswith("?")]
+    if undated and len(dated) <= COMMON_NAME_PEOPLE:
+        for u in undated:
+            for d in dated:
+                yield (u, d) if u < d else (d, u)
+    full_by_month: dict[str, list[str]] = defaultdict(list)
+    for key in dated:
+        dob = _split_person(key)[1]
+        if len(dob) == 10:
+            full_by_month[dob[:7]].append(key)
+    for key in dated:
+        dob = _split_person(key)[1]
+        if len(dob) == 7:
+            for full in full_by_month.get(dob, ()):
+                yield (key, full) if key < full else (full, key)
 
 
 def _person_pair(a: str, b: str) -> Candidate | None:
@@ -218,21 +258,17 @@ def haulier_candidates(names: dict[str, str]) -> Iterator[Candidate]:
 
     Notes
     -----
-    Compares every pair that shares a name token: O(n^2) in the worst case, fine for the
-    thousands of hauliers of a region.
+    Compares every pair whose names start with the same word: O(n^2) in the worst case, fine
+    for the tens of thousands of hauliers of a national load.
     """
     by_token: dict[str, set[str]] = defaultdict(set)
     for key, name in names.items():
         for token in name.split()[:1]:
             by_token[token].add(key)
-    seen: set[tuple[str, str]] = set()
-    for _, keys in sorted(by_token.items()):
+    for _, keys in sorted(by_token.items()):  # one token per name: no pair is met twice
         ordered = sorted(keys)
         for i, a in enumerate(ordered):
             for b in ordered[i + 1 :]:
-                if (a, b) in seen:
-                    continue
-                seen.add((a, b))
                 score = fuzz.token_sort_ratio(names[a], names[b])
                 if score >= HAULIER_NAME_THRESHOLD:
                     reason = (
