@@ -3,7 +3,7 @@
 Load a world into a throwaway Neo4j that has the GDS plugin (``scripts/neo4j-local`` installs
 it), then:
 
-    python benchmarks/bench_engines.py --uri bolt://127.0.0.1:7699 --password ... [--repeat 1]
+    NEO4J_PASSWORD=... python benchmarks/bench_engines.py --uri bolt://127.0.0.1:7699 [--repeat 1]
 
 Each engine runs in a child process (so the peak RSS is its own; GDS's memory is in the
 server and is reported apart from it), with ``--jobs`` processes as ``ocgmap analyse`` has
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -40,13 +41,13 @@ from typing import Any
 from ocgmap.analysis.indb import BATCH_MEMBERS
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
 from ocgmap.store.neo4j import Neo4jStore
 from ocgmap.analysis.results import AnalysisParams
 
-uri, password, engine, out, jobs, batch_members = sys.argv[1:7]
+uri, engine, out, jobs, batch_members = sys.argv[1:6]
 jobs, batch_members = int(jobs), int(batch_members)
-store = Neo4jStore.connect(uri, "neo4j", password)
+store = Neo4jStore.connect(uri, "neo4j", os.environ.pop("NEO4J_PASSWORD"))
 steps = {}
 last = [time.perf_counter()]
 
@@ -91,12 +92,17 @@ def _say(text: str) -> None:
 def run_engine(
     uri: str, password: str, engine: str, out: Path, jobs: int, batch_members: int
 ) -> dict[str, Any]:
-    """Analyse in a child process; return its time, peak RSS and steps."""
-    child = [_CHILD, uri, password, engine, str(out), str(jobs), str(batch_members)]
+    """Analyse in a child process; return its time, peak RSS and steps.
+
+    The password goes to the child in its environment, not its arguments (which any user
+    of the machine can list).
+    """
+    child = [_CHILD, uri, engine, str(out), str(jobs), str(batch_members)]
     done = subprocess.run(
         [sys.executable, "-c", *child],
         capture_output=True,
         text=True,
+        env={**os.environ, "NEO4J_PASSWORD": password},
     )
     if done.returncode:
         raise SystemExit(f"{engine} failed:\n{done.stderr[-3000:]}")
@@ -120,7 +126,11 @@ def main() -> None:
     """Run the engines and print a markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--uri", required=True)
-    parser.add_argument("--password", required=True)
+    parser.add_argument(
+        "--password",
+        default=os.environ.get("NEO4J_PASSWORD"),
+        help="Neo4j password (default: NEO4J_PASSWORD)",
+    )
     parser.add_argument("--engines", nargs="*", default=list(ENGINES), choices=ENGINES)
     parser.add_argument("--out", type=Path, default=Path("bench-engines.json"))
     parser.add_argument("--work", type=Path, default=Path("/tmp/ocgmap-bench-engines"))
@@ -143,6 +153,8 @@ def main() -> None:
         help="gds: members of scored clusters whose context is read at once",
     )
     args = parser.parse_args()
+    if not args.password:
+        parser.error("give the Neo4j password in NEO4J_PASSWORD (or --password)")
     args.work.mkdir(parents=True, exist_ok=True)
     from ocgmap import __version__
 

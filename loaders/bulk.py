@@ -19,9 +19,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from loaders.collector import paused
 from loaders.mapping import ColumnMapping
 from loaders.pipeline import LoadReport, Progress, run
+from ocgmap.collector import paused
 from ocgmap.errors import InputError
 from ocgmap.store.admin_import import BulkStore, ImportManifest
 from ocgmap.store.import_writer import write_import
@@ -135,7 +135,7 @@ def bulk_load(
         DiskBulkStore(staging / ".load.sqlite") if on_disk else BulkStore(staging / ".graph.json")
     )
     try:
-        with paused():  # loaders/collector.py: the writer walks every node and relationship
+        with paused():  # ocgmap/collector.py: the writer walks every node and relationship
             report = run(
                 paths,
                 store,

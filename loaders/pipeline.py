@@ -10,7 +10,7 @@ crash leaves the graph as it was after the last completed group. A group is one
 with the first chunk that brings it to that many records (or with the last file), so the small
 files of a folder share one group rather than saving the graph once each. Automatic garbage
 collection is paused while a load runs, and each written batch's young objects are collected
-(:mod:`loaders.collector`).
+(:mod:`ocgmap.collector`).
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from loaders.base import FILE_PROVENANCE, GraphRow, RowContext, Source
-from loaders.collector import collect_young, paused
 from loaders.mapping import ColumnMapping
 from loaders.quarantine import JsonLines, Quarantine
 from loaders.read import Record, file_digest, read_records
 from loaders.sources import discover
 from ocgmap.audit import Action, audit_log, current_user
+from ocgmap.collector import collect_young, paused
 from ocgmap.config import Settings
 from ocgmap.errors import InputError
 from ocgmap.resolve import HaulierIndex
@@ -346,7 +346,7 @@ def run(
     quarantine_dir = home / "quarantine" / report.load_id
     run_dir = home / "loads" / report.load_id
     group = _Group(store, commit_rows)
-    with paused():  # loaders/collector.py: no full collections while rows pile up
+    with paused():  # ocgmap/collector.py: no full collections while rows pile up
         try:
             for path, src in files:
                 load = _FileLoad(path, src, store, run_dir, quarantine_dir, mapping, index)

@@ -759,8 +759,18 @@ def analyse(
     batch_members : int, optional
         ``"gds"`` only: members of scored clusters whose context is read at once (default
         :data:`ocgmap.analysis.indb.BATCH_MEMBERS`); the results are the same whatever it is.
+
+    Raises
+    ------
+    AnalysisError
+        ``engine="gds"`` on a store that is not Neo4j, or ``batch_members`` without it.
     """
     tick = progress or (lambda step, n: None)
+    if batch_members is not None and engine != "gds":
+        raise AnalysisError(
+            "--batch-members is for --engine gds, which reads the clusters' context a batch "
+            "at a time; the python engine reads the whole graph at once."
+        )
     if engine == "gds":
         from ocgmap.analysis.indb import BATCH_MEMBERS, analyse_in_database
         from ocgmap.store.neo4j import Neo4jStore

@@ -163,6 +163,9 @@ def test_analyse_engine_gds_in_batches_gives_the_python_engines_results(
     ]
     refused = run("analyse", "--batch-members", "0", env=env, cwd=tmp_path)
     assert refused.returncode != 0 and "--batch-members" in refused.stderr
+    python_batches = run("analyse", "--batch-members", "25", env=env, cwd=tmp_path)
+    assert python_batches.returncode == 1
+    assert "--batch-members is for --engine gds" in python_batches.stderr
 
 
 def test_synth_writes_a_world_with_its_truth(env: dict[str, str], tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ same files, so the stores and the engines all agree.
 from __future__ import annotations
 
 import functools
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,14 +20,17 @@ from acceptance import assert_analysis_accepted
 from servers import neo4j_test_settings
 
 from loaders.pipeline import run as load
-from ocgmap.analysis.indb import _Digest, analyse_in_database
+from ocgmap.analysis import indb
+from ocgmap.analysis.indb import _context_parts, _Digest, analyse_in_database
 from ocgmap.analysis.results import AnalysisParams, ClusterResult
-from ocgmap.analysis.run import analyse, digest_items
+from ocgmap.analysis.run import analyse, digest_items, run_settings
+from ocgmap.collector import paused
 from ocgmap.errors import AnalysisError
 from ocgmap.schema.labels import Label
 from ocgmap.schema.models import NodeRow
 from ocgmap.store import GraphStore
 from ocgmap.store.embedded import EmbeddedStore
+from ocgmap.store.gds import find_clusters_in_database
 from ocgmap.store.neo4j import Neo4jStore
 from ocgmap.synth import generate
 
@@ -115,6 +119,14 @@ def test_gds_engine_needs_the_neo4j_store(tmp_path: Path) -> None:
         analyse(store, PARAMS, engine="gds")
 
 
+def test_batch_members_is_refused_without_the_gds_engine(tmp_path: Path) -> None:
+    """The python engine reads the whole graph: a batch size would silently do nothing."""
+    store = EmbeddedStore(tmp_path / "graph.json")
+    with pytest.raises(AnalysisError, match="--batch-members is for --engine gds"):
+        analyse(store, PARAMS, engine="python", batch_members=5)
+    assert "AnalysisRun" not in store.counts().nodes  # refused before anything ran
+
+
 def test_gds_data_hash_falls_back_to_this_process_when_its_own_fails(
     neo4j_session_store: GraphStore, tmp_path: Path
 ) -> None:
@@ -154,3 +166,26 @@ def test_gds_engine_on_an_empty_store_and_on_entities_without_links(
             for n in (1, 2)
         ]
         store.upsert_nodes(Label.HAULIER, rows)
+
+
+def test_each_batch_is_freed_as_the_next_is_read_without_the_cyclic_collector(
+    neo4j_session_store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's graphs go by reference counting: no collection walks the batch's objects."""
+    monkeypatch.setattr(indb, "collect_young", lambda: None)
+    store = neo4j_session_store
+    assert isinstance(store, Neo4jStore)
+    store.wipe()
+    generate(tmp_path / "data", seed=5, scale=0.005)
+    load([tmp_path / "data"], store, tmp_path)
+    params, _, _ = run_settings(PARAMS, None, None)
+    found = find_clusters_in_database(store, params, lambda step, n: None)
+    parts = _context_parts(store, found, params, 10, lambda step, n: None)
+    with paused():
+        batches = iter(parts(range(len(found.scored))))
+        _, proj = next(batches)
+        graphs = [weakref.ref(proj.typed), weakref.ref(proj.graph)]
+        assert proj.graph.number_of_nodes() and proj.typed.number_of_edges()
+        del proj
+        next(batches)  # the second batch is read: the first is gone, nothing collected it
+        assert [graph() for graph in graphs] == [None, None]

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from loaders.collector import paused
+from ocgmap.collector import paused
 from ocgmap.schema import PropType, load_schema
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import EdgeRow, Grading, NodeRef, NodeRow

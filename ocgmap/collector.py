@@ -1,4 +1,4 @@
-"""Python's cyclic garbage collector, paused while a load runs.
+"""Python's cyclic garbage collector, paused while a load or an analysis in batches runs.
 
 A load keeps millions of objects alive (the rows of a batch, the graph of an embedded or bulk
 store) and makes few reference cycles. CPython starts a full collection whenever the objects
@@ -8,7 +8,8 @@ of the time of a load went to them. :func:`paused` turns automatic collection of
 load, and the pipeline calls :func:`collect_young` after each written batch, which frees any
 cycles among that batch's objects (the young ones) without walking the graph. What a load
 computes does not depend on when garbage is collected; memory freed by reference counting
-(nearly all of it) is freed as before.
+(nearly all of it) is freed as before. The GDS engine (:mod:`ocgmap.analysis.indb`) does the
+same for each batch of clusters whose context it reads.
 
 Loads can run at once in several threads (uploads in the dashboard): the collector is off
 while at least one runs, and is put back as it was when the last one ends.
