@@ -197,56 +197,40 @@ def person_candidates(keys: Iterable[str]) -> Iterator[Candidate]:
     >>> len(list(person_candidates(common + ["JOHN SMITH|?CH:01234567"])))
     0
     """
-    by_name: dict[str, set[str]] = defaultdict(set)
+    by_name: dict[str, dict[str, str]] = defaultdict(dict)  # name -> key -> date of birth
     for key in keys:
-        by_name[_split_person(key)[0]].add(key)
+        name, dob = _split_person(key)
+        by_name[name][key] = dob
     for _, group in sorted(by_name.items()):
-        pairs = sorted(_person_pairs(group))
-        for a, b in pairs:
-            candidate = _person_pair(a, b)
-            if candidate:
-                yield candidate
+        yield from sorted(_person_pairs(group), key=lambda c: (c.a, c.b))
 
 
-def _person_pairs(group: set[str]) -> Iterator[tuple[str, str]]:
-    """The pairs of one name's keys that :func:`_person_pair` may accept, each ``(a, b)``, a < b."""
-    undated = [k for k in group if _split_person(k)[1].startswith("?")]
-    dated = [k for k in group if not _split_person(k)[1].startswith("?")]
-    if undated and len(dated) <= COMMON_NAME_PEOPLE:
+def _pair(a: str, b: str, score: float, reason: str, method: str) -> Candidate:
+    """A Person candidate, its two keys in order."""
+    first, second = sorted((a, b))
+    return Candidate("Person", first, second, score, ("same name", reason), method)
+
+
+def _person_pairs(group: dict[str, str]) -> Iterator[Candidate]:
+    """The candidates among one name's keys (key -> date of birth, ``?...`` when unknown).
+
+    Two mentions without a date of birth have nothing but the name in common: no candidate.
+    """
+    undated = [k for k, dob in group.items() if dob.startswith("?")]
+    dated = [k for k, dob in group.items() if not dob.startswith("?")]
+    if len(dated) <= COMMON_NAME_PEOPLE:
         for u in undated:
             for d in dated:
-                yield (u, d) if u < d else (d, u)
+                yield _pair(u, d, 0.5, "one has no date of birth", "name_only")
     full_by_month: dict[str, list[str]] = defaultdict(list)
     for key in dated:
-        dob = _split_person(key)[1]
-        if len(dob) == 10:
-            full_by_month[dob[:7]].append(key)
+        if len(group[key]) == 10:
+            full_by_month[group[key][:7]].append(key)
     for key in dated:
-        dob = _split_person(key)[1]
-        if len(dob) == 7:
-            for full in full_by_month.get(dob, ()):
-                yield (key, full) if key < full else (full, key)
-
-
-def _person_pair(a: str, b: str) -> Candidate | None:
-    (_, da), (_, db) = _split_person(a), _split_person(b)
-    if da.startswith("?") or db.startswith("?"):
-        if da.startswith("?") and db.startswith("?"):
-            return None  # two name-only mentions: nothing but the name in common
-        return Candidate(
-            "Person", a, b, 0.5, ("same name", "one has no date of birth"), "name_only"
-        )
-    short, full = sorted((da, db), key=len)
-    if len(short) == 7 and len(full) == 10 and full.startswith(short):
-        return Candidate(
-            "Person",
-            a,
-            b,
-            0.9,
-            ("same name", "month and year of birth match the full date of birth"),
-            "dob_month",
-        )
-    return None
+        if len(group[key]) == 7:
+            for full in full_by_month.get(group[key], ()):
+                reason = "month and year of birth match the full date of birth"
+                yield _pair(key, full, 0.9, reason, "dob_month")
 
 
 def haulier_candidates(names: dict[str, str]) -> Iterator[Candidate]:
