@@ -13,17 +13,26 @@ import pickle
 import sys
 
 from ocgmap.analysis.run import digest_items
+from ocgmap.errors import OcgmapError
 
 
 def main() -> int:
-    """Hash the store the parent names; 0 when the digest was printed."""
+    """Hash the store the parent names; 0 when the digest was printed.
+
+    A store error ends it with status 1 and its message as the last line on stderr, which
+    the parent reports before hashing in its own process.
+    """
     reopen = pickle.load(sys.stdin.buffer)  # noqa: S301 (its parent's pipe, not user data)
     sys.stdin.close()
-    store = reopen()
     try:
-        digest = digest_items(store.stream())
-    finally:
-        store.close()
+        store = reopen()
+        try:
+            digest = digest_items(store.stream())
+        finally:
+            store.close()
+    except OcgmapError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
     sys.stdout.write(digest + "\n")
     return 0
 

@@ -28,6 +28,7 @@ import datetime as dt
 import pickle
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
@@ -100,21 +101,32 @@ class _Digest:
     (:mod:`ocgmap.analysis.digest_child`, with its own connection), so reading and decoding
     the whole graph takes another core rather than turns with this process's reading of the
     clusters' context; otherwise, and if that process fails, in a thread here. The digest
-    is the same either way.
+    is the same either way; a failed process is reported through ``tick`` (the last line of
+    what it wrote on stderr), since hashing again here can take as long as the run.
     """
 
-    def __init__(self, store: Neo4jStore, pool: ThreadPoolExecutor, jobs: int) -> None:
+    def __init__(
+        self,
+        store: Neo4jStore,
+        pool: ThreadPoolExecutor,
+        jobs: int,
+        tick: Callable[[str, int], None] = lambda step, n: None,
+    ) -> None:
         self._store = store
+        self._tick = tick
         self._child: subprocess.Popen[bytes] | None = None
         reopen = store.reopener()
         if jobs <= 1 or reopen is None:
             self._thread = pool.submit(lambda: digest_items(store.stream()))
             return
+        # a file, not a pipe: nothing reads stderr while the child runs, and a pipe that
+        # fills up would stop it
+        self._stderr = tempfile.TemporaryFile()
         self._child = subprocess.Popen(
             [sys.executable, "-m", "ocgmap.analysis.digest_child"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self._stderr,
         )
         assert self._child.stdin is not None
         try:
@@ -132,14 +144,27 @@ class _Digest:
             digest = stdout.read().decode("ascii", "replace").strip()
         self._child.wait()
         if self._child.returncode == 0 and len(digest) == 64:
+            self._stderr.close()
             return digest
+        self._tick(f"data hash in this process: {self.failure()}", 1)
         return digest_items(self._store.stream())
+
+    def failure(self) -> str:
+        """Why the digest process gave no digest: its exit status and last line on stderr."""
+        assert self._child is not None
+        self._stderr.seek(0)
+        lines = self._stderr.read().decode("utf-8", "replace").strip().splitlines()
+        self._stderr.close()
+        said = f": {lines[-1].strip()[:300]}" if lines else ""
+        return f"its own process failed (exit status {self._child.returncode}{said})"
 
     def close(self) -> None:
         """Stop the process if it is still running (the run failed), and wait for it."""
-        if self._child is not None and self._child.poll() is None:
-            self._child.kill()
-            self._child.wait()
+        if self._child is not None:
+            if self._child.poll() is None:
+                self._child.kill()
+                self._child.wait()
+            self._stderr.close()
 
 
 def _batches(
@@ -281,7 +306,7 @@ def analyse_in_database(
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(ThreadPoolExecutor(max_workers=1))
-        digest = _Digest(store, pool, jobs)
+        digest = _Digest(store, pool, jobs, tick)
         stack.callback(digest.close)
         found = find_clusters_in_database(store, params, tick)
         counts = store.counts()

@@ -130,7 +130,11 @@ def test_batch_members_is_refused_without_the_gds_engine(tmp_path: Path) -> None
 def test_gds_data_hash_falls_back_to_this_process_when_its_own_fails(
     neo4j_session_store: GraphStore, tmp_path: Path
 ) -> None:
-    """A digest process that cannot connect leaves the hash to the run: the same digest."""
+    """A digest process that cannot connect leaves the hash to the run: the same digest.
+
+    The fallback is reported with the process's reason: at national scale hashing again
+    takes as long as the rest of the run.
+    """
     store = neo4j_session_store
     assert isinstance(store, Neo4jStore)
     store.wipe()
@@ -141,10 +145,16 @@ def test_gds_data_hash_falls_back_to_this_process_when_its_own_fails(
     with ThreadPoolExecutor(max_workers=1) as pool:
         store._reopen = functools.partial(Neo4jStore.connect, uri, user, "not-the-password")
         try:
-            digest = _Digest(store, pool, jobs=2)
+            steps: list[str] = []
+            digest = _Digest(store, pool, jobs=2, tick=lambda step, n: steps.append(step))
             assert digest._child is not None  # a process of its own was started
             assert digest.result() == expected
-            assert digest._child.returncode != 0  # it failed; the digest was computed here
+            assert digest._child.returncode == 1  # it failed; the digest was computed here
+            # and the run says so, with the child's reason, rather than hashing again silently
+            assert len(steps) == 1
+            assert steps[0].startswith("data hash in this process: its own process failed")
+            assert "(exit status 1: " in steps[0]
+            assert "refused the credentials" in steps[0]
         finally:
             store._reopen = functools.partial(Neo4jStore.connect, *neo4j_test_settings())
 
