@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -396,12 +396,10 @@ class Places(BaseModel):
         return [r.model_dump() | {"label": r.label} for r in self.routes]
 
 
-#: What the map reads: places, the events at and on them, and the vehicles ANPR saw.
+#: What the map reads of the graph: the places themselves (what happened at them is counted
+#: by the store, :func:`_activity`).
 _MAP_FILTER = GraphFilter(
-    labels=frozenset(
-        {Label.PORT, Label.LOCATION, Label.ROUTE, Label.DETECTION, Label.CROSSING, Label.VEHICLE}
-    ),
-    types=frozenset({RelType.AT, RelType.SIGHTED, RelType.ON_ROUTE}),
+    labels=frozenset({Label.PORT, Label.LOCATION, Label.ROUTE}), types=frozenset()
 )
 
 
@@ -416,31 +414,27 @@ def _coordinates(attrs: dict[str, Any], locode: str | None) -> tuple[float, floa
     return None
 
 
-def _reads(attrs: dict[str, Any]) -> int:
-    """ANPR reads one SIGHTED relationship stands for: ``count``, else its times, else 1."""
-    count = attrs.get("count")
-    if isinstance(count, int) and count > 0:
-        return count
-    return len(attrs.get("times") or ()) or 1
+def _activity(store: GraphStore) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    """Per node id: detections AT it or ON_ROUTE on it, ANPR reads SIGHTED at it, crossings.
 
-
-def _activity(graph: nx.MultiDiGraph) -> tuple[Counter[str], Counter[str], Counter[str]]:
-    """Per node id: detections AT it, ANPR reads SIGHTED at it, crossings ON_ROUTE on it."""
+    Counted by the store (:meth:`GraphStore.tally`), not by reading the events: a national
+    picture holds millions of crossings and ANPR reads. A detection counts once, however many
+    relationships it has to the place.
+    """
     detections: Counter[str] = Counter()
     reads: Counter[str] = Counter()
     crossings: Counter[str] = Counter()
-    seen: defaultdict[str, set[str]] = defaultdict(set)
-    for u, v, attrs in graph.edges(data=True):
-        kind = attrs.get("type")
-        if kind == RelType.SIGHTED:
-            reads[v] += _reads(attrs)
-        elif kind in (RelType.AT, RelType.ON_ROUTE) and u not in seen[v]:
-            seen[v].add(u)  # one detection counts once, however many relationships
-            label = graph.nodes[u].get("label")
-            if label == Label.DETECTION:
-                detections[v] += 1
-            elif label == Label.CROSSING:
-                crossings[v] += 1
+    counted = (
+        (detections, RelType.AT, Label.DETECTION, Label.PORT),
+        (detections, RelType.AT, Label.DETECTION, Label.LOCATION),
+        (detections, RelType.ON_ROUTE, Label.DETECTION, Label.ROUTE),
+        (crossings, RelType.ON_ROUTE, Label.CROSSING, Label.ROUTE),
+    )
+    for into, rel, start, end in counted:
+        for key, tally in store.tally(rel, start, end).items():
+            into[f"{end}:{key}"] += tally.starts
+    for key, tally in store.tally(RelType.SIGHTED, Label.VEHICLE, Label.LOCATION).items():
+        reads[f"{Label.LOCATION}:{key}"] += tally.observations
     return detections, reads, crossings
 
 
@@ -525,8 +519,9 @@ def places(store: GraphStore) -> Places:
 
     Notes
     -----
-    Reads places, detections, crossings and vehicles with the AT, SIGHTED and ON_ROUTE
-    relationships: O(n + m) over that part of the graph.
+    Reads the ports, places and routes, and five tallies of the AT, SIGHTED and ON_ROUTE
+    relationships counted by the store (:meth:`GraphStore.tally`): what comes back grows
+    with the places, not with the crossings and ANPR reads, which Neo4j counts in the server.
 
     Examples
     --------
@@ -537,7 +532,7 @@ def places(store: GraphStore) -> Places:
     []
     """
     graph = store.to_networkx(_MAP_FILTER)
-    detections, reads, crossings = _activity(graph)
+    detections, reads, crossings = _activity(store)
     result = Places()
     located: dict[str, tuple[float, float]] = {}
     for nid, attrs in graph.nodes(data=True):

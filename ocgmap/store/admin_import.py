@@ -41,7 +41,7 @@ from ocgmap.schema import PropType
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Counts, EdgeRow, NodeRow
 from ocgmap.store.base import ErasureResult, UpsertResult
-from ocgmap.store.embedded import EmbeddedStore
+from ocgmap.store.embedded import EmbeddedStore, label_of
 
 if TYPE_CHECKING:
     from ocgmap.analysis.results import AnalysisRun
@@ -182,7 +182,7 @@ class BulkStore(EmbeddedStore):
                 nodes[attrs["label"]].append(attrs)
             edges: dict[EdgeGroup, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)
             for u, v, attrs in self.graph.edges(data=True):
-                edges[(attrs["type"], _label_of(u), _label_of(v))].append((u, v, attrs))
+                edges[(attrs["type"], label_of(u), label_of(v))].append((u, v, attrs))
             self._grouping = (nodes, edges)
         return self._grouping
 
@@ -214,10 +214,6 @@ class ImportSource(Protocol):
     ) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """``(start id, end id, attrs)`` of every relationship, or of one group's, in order."""
         ...
-
-
-def _label_of(node_id: str) -> str:
-    return node_id.partition(":")[0]
 
 
 class ImportFile(BaseModel):

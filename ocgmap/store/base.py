@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, runtime_checkable
 
 import networkx as nx
 from pydantic import BaseModel, Field
 
+from ocgmap.errors import SchemaError
+from ocgmap.schema import load_schema
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Counts, EdgeRow, Node, NodeRef, NodeRow, Path, Subgraph
 
 if TYPE_CHECKING:
     from ocgmap.analysis.results import AnalysisRun
 
-__all__ = ["ErasureResult", "GraphFilter", "GraphStore", "UpsertResult"]
+__all__ = [
+    "ErasureResult",
+    "GraphFilter",
+    "GraphStore",
+    "Tally",
+    "UpsertResult",
+    "check_tally",
+    "observations",
+]
 
 
 class GraphFilter(BaseModel):
@@ -56,6 +66,44 @@ class ErasureResult(BaseModel):
             + self.relationships_deleted
             + self.nodes_trimmed
             + self.relationships_trimmed
+        )
+
+
+class Tally(NamedTuple):
+    """What one node receives of one relationship type from one label (:meth:`GraphStore.tally`).
+
+    >>> Tally(starts=2, observations=7)
+    Tally(starts=2, observations=7)
+    """
+
+    starts: int
+    """Distinct start nodes, however many relationships each has to the node."""
+    observations: int
+    """What the relationships stand for, summed (:func:`observations`)."""
+
+
+def observations(attrs: dict[str, Any]) -> int:
+    """What one relationship stands for: its ``count`` when positive, else its ``times``, else 1.
+
+    An ANPR ``SIGHTED`` relationship holds one vehicle's reads at one camera on one day: the
+    reads' ``times``, or only their ``count`` when the source gave no times.
+
+    >>> observations({"count": 4}), observations({"times": ["08:00", "09:10"]}), observations({})
+    (4, 2, 1)
+    """
+    count = attrs.get("count")
+    if isinstance(count, int) and count > 0:
+        return count
+    return len(attrs.get("times") or ()) or 1
+
+
+def check_tally(type: RelType, start: Label, end: Label) -> None:
+    """Raise SchemaError unless the schema has ``type`` relationships from ``start`` to ``end``."""
+    spec = load_schema().relationships[type]
+    if start not in spec.from_ or end not in spec.to:
+        raise SchemaError(
+            f"The schema has no {type} relationship from {start} to {end}: it goes from "
+            f"{[str(x) for x in spec.from_]} to {[str(x) for x in spec.to]}."
         )
 
 
@@ -121,6 +169,17 @@ class GraphStore(Protocol):
 
     def counts(self) -> Counts:
         """Node counts per label and relationship counts per type."""
+        ...
+
+    def tally(self, type: RelType, start: Label, end: Label) -> dict[str, Tally]:
+        """Per ``end`` node: the ``type`` relationships it has from ``start`` nodes, counted.
+
+        Keyed by the end node's key; a node with no such relationship is absent. Counted
+        where the graph is (in the server, for Neo4j), so what comes back is one small row
+        per end node, however many relationships there are: the map of ports, cameras and
+        routes uses it rather than reading millions of crossings and ANPR reads.
+        Raises SchemaError when the schema has no such relationship.
+        """
         ...
 
     def write_results(self, run: AnalysisRun) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,14 @@ from ocgmap.errors import StoreError
 from ocgmap.schema import load_schema
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Counts, Edge, EdgeRow, Node, NodeRef, NodeRow, Path, Subgraph
-from ocgmap.store.base import ErasureResult, GraphFilter, UpsertResult
+from ocgmap.store.base import (
+    ErasureResult,
+    GraphFilter,
+    Tally,
+    UpsertResult,
+    check_tally,
+    observations,
+)
 from ocgmap.store.erasure import erasure_marks, is_erased, kept_sources
 from ocgmap.store.merge import MANAGED, RowMerger
 from ocgmap.store.results import result_rows
@@ -41,6 +48,15 @@ _VERSION = 1
 def node_id(ref: NodeRef) -> str:
     """Return the networkx node id of a node reference: ``"<Label>:<key>"``."""
     return f"{ref.label}:{ref.key}"
+
+
+def label_of(node: str) -> str:
+    """The label of a networkx node id (labels hold no colon).
+
+    >>> label_of("Vehicle:GB:AB12CDE")
+    'Vehicle'
+    """
+    return node.partition(":")[0]
 
 
 def _encode(value: Any) -> Any:
@@ -395,6 +411,21 @@ class EmbeddedStore:
             nodes=dict(sorted(nodes.items())),
             relationships=dict(sorted(rels.items())),
         )
+
+    def tally(self, type: RelType, start: Label, end: Label) -> dict[str, Tally]:
+        """See :meth:`GraphStore.tally`. O(m) over every relationship."""
+        check_tally(type, start, end)
+        starts: defaultdict[str, set[str]] = defaultdict(set)
+        seen: Counter[str] = Counter()
+        nodes = self.graph.nodes
+        for u, v, attrs in self.graph.edges(data=True):
+            if attrs["type"] == type and nodes[u]["label"] == start and nodes[v]["label"] == end:
+                starts[v].add(u)
+                seen[v] += observations(attrs)
+        return {
+            str(nodes[v]["key"]): Tally(starts=len(s), observations=seen[v])
+            for v, s in starts.items()
+        }
 
 
 def _check_label(label: Label, row: NodeRow) -> None:

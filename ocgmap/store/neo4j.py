@@ -26,7 +26,7 @@ from ocgmap.schema import PropType, load_schema
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import Counts, Edge, EdgeRow, Node, NodeRef, NodeRow, Path, Subgraph
 from ocgmap.store import queries as q
-from ocgmap.store.base import ErasureResult, GraphFilter, UpsertResult
+from ocgmap.store.base import ErasureResult, GraphFilter, Tally, UpsertResult, check_tally
 from ocgmap.store.erasure import erasure_marks
 from ocgmap.store.merge import MANAGED, split_properties, union
 from ocgmap.store.results import result_rows
@@ -737,6 +737,14 @@ class Neo4jStore:
                         graph.nodes[node].update(attrs)
                     else:
                         graph.add_node(node, **attrs)
+
+    def tally(self, type: RelType, start: Label, end: Label) -> dict[str, Tally]:
+        """See :meth:`GraphStore.tally`: counted in the server, one row per end node."""
+        check_tally(type, start, end)
+        return {
+            str(r["key"]): Tally(starts=r["starts"], observations=r["observations"])
+            for r in self._read(q.tally_query(type, start, end))
+        }
 
     def counts(self) -> Counts:
         """Node counts per label and relationship counts per type (zeros omitted)."""

@@ -349,6 +349,21 @@ def count_relationships_query(rel: RelType) -> LiteralString:
     return f"MATCH ()-[r:{_type(rel)}]->() RETURN count(r) AS n"
 
 
+def tally_query(rel: RelType, start: Label, end: Label) -> LiteralString:
+    """Per end node: distinct start nodes and observations (``GraphStore.tally``), in the server.
+
+    An observation is a relationship's ``count`` when positive, else its number of ``times``,
+    else 1 (:func:`ocgmap.store.base.observations`).
+    """
+    return (
+        f"MATCH (a:{_label(start)})-[r:{_type(rel)}]->(b:{_label(end)})\n"
+        "RETURN b.key AS key, count(DISTINCT a) AS starts,\n"
+        "       sum(CASE WHEN r.count > 0 THEN r.count\n"
+        "                WHEN size(coalesce(r.times, [])) > 0 THEN size(r.times)\n"
+        "                ELSE 1 END) AS observations"
+    )
+
+
 def _as_map_of_types(var: LiteralString, rels: tuple[RelType, ...]) -> LiteralString:
     """``var``, a relationship of one of ``rels``, as :func:`_as_map` would show it.
 

@@ -48,8 +48,8 @@ from ocgmap.schema.models import (
     Path as GraphPath,
 )
 from ocgmap.store.admin_import import EdgeGroup
-from ocgmap.store.base import ErasureResult, GraphFilter, UpsertResult
-from ocgmap.store.embedded import _node_model
+from ocgmap.store.base import ErasureResult, GraphFilter, Tally, UpsertResult
+from ocgmap.store.embedded import _node_model, label_of
 from ocgmap.store.merge import RowMerger
 
 __all__ = ["DiskBulkStore"]
@@ -320,6 +320,10 @@ class DiskBulkStore:
         """Not supported (see the module notes)."""
         raise self._refuse("a subgraph query")
 
+    def tally(self, type: RelType, start: Label, end: Label) -> dict[str, Tally]:
+        """Not supported (see the module notes)."""
+        raise self._refuse("a tally")
+
     def write_results(self, run: Any) -> None:
         """Not supported (see the module notes)."""
         raise self._refuse("an analysis")
@@ -538,7 +542,7 @@ class DiskBulkStore:
             "INSERT INTO edges (seq, eid, u, v, k, type, sl, el, u_seq, pair, attrs) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (e[0], _SEP.join(t), *t, e[4], _label_of(t[0]), _label_of(t[1]), e[5], e[6])
+                (e[0], _SEP.join(t), *t, e[4], label_of(t[0]), label_of(t[1]), e[5], e[6])
                 + (_dump(e[1]),)
                 for t, e in dirty
                 if not e[3]
@@ -547,7 +551,3 @@ class DiskBulkStore:
         self._db.execute("COMMIT")
         for _, e in dirty:
             e[2], e[3] = False, True
-
-
-def _label_of(node_id: str) -> str:
-    return node_id.partition(":")[0]

@@ -23,7 +23,7 @@ from world import (
     ref,
 )
 
-from ocgmap.errors import StoreError
+from ocgmap.errors import SchemaError, StoreError
 from ocgmap.schema.labels import Label, RelType
 from ocgmap.schema.models import NodeRow
 from ocgmap.store import GraphFilter, GraphStore
@@ -188,6 +188,30 @@ def test_edge_key_tells_parallel_relationships_apart(store: GraphStore) -> None:
     assert by_key["2025-03-01"].properties["times"] == ["02:10", "04:40"]
     assert by_key["2025-03-01"].properties["count"] == 2
     assert by_key["2025-03-01"].sources == ["L1:w.csv#3", "L1:w.csv#5"]
+
+
+def test_tally_counts_distinct_starts_and_observations_per_end_node(store: GraphStore) -> None:
+    cam1, cam2 = ref("Location", "CAM-1"), ref("Location", "CAM-2")
+    store.upsert_nodes(Label.VEHICLE, [node("Vehicle", VAN.key, 1), node("Vehicle", LORRY.key, 2)])
+    store.upsert_nodes(
+        Label.LOCATION, [node("Location", cam1.key, 3), node("Location", cam2.key, 4)]
+    )
+    store.upsert_edges(
+        RelType.SIGHTED,
+        [
+            edge("SIGHTED", VAN, cam1, 5, key="2025-03-01", count=3),  # the count
+            edge("SIGHTED", VAN, cam1, 6, key="2025-03-02", times=["01:00", "02:00"]),
+            edge("SIGHTED", LORRY, cam1, 7, key="2025-03-01"),  # neither: one read
+            edge("SIGHTED", LORRY, cam2, 8, key="2025-03-01", count=0, times=["05:00"]),
+        ],
+    )
+    tally = store.tally(RelType.SIGHTED, Label.VEHICLE, Label.LOCATION)
+    assert tally == {"CAM-1": (2, 3 + 2 + 1), "CAM-2": (1, 1)}
+    assert tally["CAM-1"].starts == 2 and tally["CAM-1"].observations == 6
+    # another label at either end, or a type nothing has, counts nothing
+    assert store.tally(RelType.AT, Label.DETECTION, Label.LOCATION) == {}
+    with pytest.raises(SchemaError, match="no SIGHTED relationship from Person to Location"):
+        store.tally(RelType.SIGHTED, Label.PERSON, Label.LOCATION)
 
 
 def test_search(store: GraphStore) -> None:

@@ -47,6 +47,8 @@ def test_builders_refuse_names_not_in_the_schema() -> None:
     with pytest.raises(SchemaError):
         q.count_relationships_query("KNOWS")  # type: ignore[arg-type]
     with pytest.raises(SchemaError):
+        q.tally_query(RelType.SIGHTED, "Vehicle)-->(x", Label.LOCATION)  # type: ignore[arg-type]
+    with pytest.raises(SchemaError):
         q.shortest_paths_query(Label.VEHICLE, Label.PERSON, 99)
     with pytest.raises(SchemaError):
         q.shortest_paths_query(Label.VEHICLE, Label.PERSON, "3; MATCH (n)")  # type: ignore[arg-type]
@@ -57,6 +59,13 @@ def test_node_queries_name_only_their_label(label: Label) -> None:
     for query in (q.upsert_nodes_query(label), q.search_query(label), q.get_node_query(label)):
         assert re.findall(r":`([^`]+)`", query) == [label.value]
         assert "$" in query
+
+
+def test_the_tally_counts_in_the_server_between_two_schema_labels() -> None:
+    query = q.tally_query(RelType.SIGHTED, Label.VEHICLE, Label.LOCATION)
+    assert "MATCH (a:`Vehicle`)-[r:`SIGHTED`]->(b:`Location`)" in query
+    assert "count(DISTINCT a) AS starts" in query  # a start counts once per end node
+    assert "RETURN b.key AS key" in query  # one row per end node, not per relationship
 
 
 def test_list_properties_accumulate_in_cypher() -> None:
