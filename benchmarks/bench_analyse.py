@@ -15,6 +15,12 @@ step and the peak RSS. Then, on the clustering graph of the same world (the stro
 clusters come from) and on a planted-partition graph of about ``--edges`` edges, time
 ``nx.community.louvain_communities`` and igraph's ``community_leiden`` (both seeded) and give
 the ratio networkx / igraph, measured in the same run.
+
+A world too big for the embedded store and the in-Python engine (synth scale 100: about 80 GB
+in Python) is analysed where it lives: ``--uri bolt://...`` (password in ``NEO4J_PASSWORD``)
+runs ``ocgmap analyse --engine gds`` on a loaded Neo4j in a child process, as
+``bench_engines.py`` does, and adds its row to the table (its community detection runs in
+the server, so it has no Louvain / Leiden row).
 """
 
 from __future__ import annotations
@@ -160,6 +166,20 @@ def _say(text: str = "") -> None:
     sys.stdout.flush()
 
 
+def _in_database(uri: str, jobs: int, batch_members: int) -> dict[str, Any]:
+    """``analyse --engine gds`` on a Neo4j world, in a child process (bench_engines.py's)."""
+    import os
+    import tempfile
+
+    from bench_engines import run_engine
+
+    password = os.environ.get("NEO4J_PASSWORD")
+    if not password:
+        raise SystemExit("give the Neo4j password in NEO4J_PASSWORD")
+    with tempfile.TemporaryDirectory() as work:
+        return run_engine(uri, password, "gds", Path(work) / "gds.json", jobs, batch_members)
+
+
 def main() -> None:
     """Run the benchmark and print Markdown tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -167,6 +187,12 @@ def main() -> None:
     parser.add_argument("--edges", type=int, default=1_000_000, help="planted graph size")
     parser.add_argument("--jobs", type=int, default=2, help="analyse(jobs=...)")
     parser.add_argument("--limit", type=float, default=900.0, help="seconds per community run")
+    parser.add_argument(
+        "--uri", nargs="*", default=[], help="loaded Neo4j worlds, analysed with --engine gds"
+    )
+    parser.add_argument(
+        "--batch-members", type=int, default=20_000, help="gds: members read at once"
+    )
     args = parser.parse_args()
     from ocgmap.analysis.projection import project
     from ocgmap.store.embedded import EmbeddedStore
@@ -182,6 +208,17 @@ def main() -> None:
             f"| {home} | {r['edges']:,} | {r['projected_edges']:,} | {r['clusters']:,} | "
             f"{r['scored']:,} | {args.jobs} | {r['steps']['analyse']:.1f} s | "
             f"{r['peak_rss_mib']:.0f} MiB ({r['child_peak_rss_mib']:.0f} MiB) |"
+        )
+        steps = ", ".join(f"{k} {v:.1f} s" for k, v in r["steps"].items())
+        _say(f"|   steps: {steps} |||||||")
+    for uri in args.uri:
+        r = _in_database(uri, args.jobs, args.batch_members)
+        summary = r["summary"]
+        _say(
+            f"| {uri} (gds) | {summary['edges']:,} | {summary['projected_edges']:,} | "
+            f"{summary['clusters']:,} | {summary['scored']:,} | {args.jobs} | "
+            f"{r['seconds']:.1f} s | {r['peak_rss_mib']:.0f} MiB "
+            f"({r['peak_rss_children_mib']:.0f} MiB) |"
         )
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in r["steps"].items())
         _say(f"|   steps: {steps} |||||||")
