@@ -95,13 +95,24 @@ def _counts(kind: str, uri: str | None, user: str, database: str, home: str) -> 
 
 
 def load_results(run_id: str | None = None) -> AnalysisRun | None:
-    """The latest saved analysis run (or the one named); None before the first run."""
+    """The latest saved analysis run (or the one named); None before the first run.
+
+    One object shared by every session and page view, read only: pages never change a run.
+    A run is big at national scale (206 MB of results at synth scale 100), and a copy per
+    page view, as a data cache hands out, took about 9 s there (BENCHMARKS.md, "Overview
+    map"). Read again after a minute, or at once after :func:`results_changed`.
+    """
     return _results(str(Settings().home), run_id)
 
 
-@st.cache_data(ttl=60)
+@st.cache_resource(ttl=60, max_entries=4)
 def _results(home: str, run_id: str | None) -> AnalysisRun | None:
     return latest_run(Path(home), run_id)
+
+
+def results_changed() -> None:
+    """Forget the cached analysis runs: the dashboard has just saved a run or a load."""
+    _results.clear()
 
 
 def find_nodes(text: str) -> list[Node]:

@@ -11,7 +11,14 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from dashboards.components.access import consulted, permits, sign_in
-from dashboards.data import get_store, load_counts, load_quarantine, recent_load_reports, write_lock
+from dashboards.data import (
+    get_store,
+    load_counts,
+    load_quarantine,
+    recent_load_reports,
+    results_changed,
+    write_lock,
+)
 from loaders.mapping import load_mapping
 from loaders.pipeline import LoadReport, report_row, run
 from loaders.reports import quarantined_files
@@ -123,6 +130,7 @@ def _load(
     st.session_state.pop("data_q_file", None)
     st.session_state.pop("data_last_run", None)  # that run no longer covers what the store holds
     st.cache_data.clear()  # every page reads the new data from now on
+    results_changed()
 
 
 def _run_load(
@@ -286,6 +294,7 @@ def _analyse() -> None:
     finally:
         lock.release()
     st.cache_data.clear()
+    results_changed()
     s = saved.summary
     st.session_state["data_last_run"] = (
         f"Run {saved.run_id}: {s.scored:,} clusters scored, {s.challenged:,} to challenge. "
