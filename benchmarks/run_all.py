@@ -213,8 +213,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         for scale in args.scales:
             tag = _scale_name(scale)
+            generated = False  # bench_synth.py keeps the world it timed for the embedded load
             if "synth" not in skip:
-                runner.run(
+                generated = runner.run(
                     f"synth-{tag}",
                     [
                         py,
@@ -225,6 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         str(args.seed),
                         "--out",
                         str(args.work / f"synth-{tag}"),
+                        "--keep",
                     ],
                     args.out / f"synth-{tag}.json",
                 )
@@ -291,10 +293,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             if "analyse" not in skip:
                 home = args.work / f"home-{tag}"
-                world = args.work / f"world-{tag}"
+                world = args.work / (f"synth-{tag}/world" if generated else f"world-{tag}")
                 ocgmap = str(Path(sys.executable).with_name("ocgmap"))
                 embedded = {"OCGMAP_HOME": str(home), "OCGMAP_STORE": "embedded"}
-                made = runner.run(
+                made = generated or runner.run(
                     f"world-{tag}",
                     [
                         ocgmap,

@@ -100,7 +100,7 @@ def load_results(run_id: str | None = None) -> AnalysisRun | None:
     One object shared by every session and page view, read only: pages never change a run.
     A run is big at national scale (206 MB of results at synth scale 100), and a copy per
     page view, as a data cache hands out, took about 9 s there (BENCHMARKS.md, "Overview
-    map"). Read again after a minute, or at once after :func:`results_changed`.
+    map"). Read again after a minute, or at once after :func:`store_changed`.
     """
     return _results(str(Settings().home), run_id)
 
@@ -110,8 +110,9 @@ def _results(home: str, run_id: str | None) -> AnalysisRun | None:
     return latest_run(Path(home), run_id)
 
 
-def results_changed() -> None:
-    """Forget the cached analysis runs: the dashboard has just saved a run or a load."""
+def store_changed() -> None:
+    """Forget every cached read and analysis run: the dashboard has just saved a load or a run."""
+    st.cache_data.clear()
     _results.clear()
 
 

@@ -16,7 +16,7 @@ from dashboards.data import (
     load_counts,
     load_quarantine,
     recent_load_reports,
-    results_changed,
+    store_changed,
     write_lock,
 )
 from loaders.mapping import load_mapping
@@ -129,8 +129,7 @@ def _load(
     st.session_state["data_q_load"] = report.load_id  # the Quarantine section shows this load
     st.session_state.pop("data_q_file", None)
     st.session_state.pop("data_last_run", None)  # that run no longer covers what the store holds
-    st.cache_data.clear()  # every page reads the new data from now on
-    results_changed()
+    store_changed()  # every page reads the new data from now on
 
 
 def _run_load(
@@ -293,8 +292,7 @@ def _analyse() -> None:
         return
     finally:
         lock.release()
-    st.cache_data.clear()
-    results_changed()
+    store_changed()
     s = saved.summary
     st.session_state["data_last_run"] = (
         f"Run {saved.run_id}: {s.scored:,} clusters scored, {s.challenged:,} to challenge. "

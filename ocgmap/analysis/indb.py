@@ -146,10 +146,10 @@ class _Digest:
         if self._child.returncode == 0 and len(digest) == 64:
             self._stderr.close()
             return digest
-        self._tick(f"data hash in this process: {self.failure()}", 1)
+        self._tick(f"data hash in this process: {self._failure()}", 1)
         return digest_items(self._store.stream())
 
-    def failure(self) -> str:
+    def _failure(self) -> str:
         """Why the digest process gave no digest: its exit status and last line on stderr."""
         assert self._child is not None
         self._stderr.seek(0)

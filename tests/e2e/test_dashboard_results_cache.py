@@ -8,10 +8,10 @@ from streamlit.testing.v1 import AppTest
 def _script() -> None:
     import streamlit as st
 
-    from dashboards.data import load_results, results_changed
+    from dashboards.data import load_results, store_changed
 
     first, again = load_results(), load_results()
-    results_changed()
+    store_changed()
     fresh = load_results()
     st.session_state["seen"] = (
         first is not None,
