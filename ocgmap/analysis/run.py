@@ -16,6 +16,7 @@ import hashlib
 import itertools
 import json
 import multiprocessing
+import pickle
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -582,18 +583,36 @@ def _measure(
     A cluster is worth scoring when an event touches it or it is on the current mapping.
     Also returns each detection and referral with the members it involves, and the index
     of each member's cluster.
+
+    What a part leaves behind is kept pickled once the next part is read: made one by one
+    among the millions of objects a part's graph is built of, it would otherwise pin the
+    memory of every part read so far, which then grows with the number of parts. A graph
+    held whole is one part, and is never pickled.
     """
     index_of = {m: i for i, c in enumerate(clusters) for m in c}
-    measured: dict[int, _Measured] = {}
-    votes: dict[str, _Votes] = {}
+    kept: list[bytes] = []
+    last: tuple[dict[int, _Measured], dict[str, _Votes]] = ({}, {})
     for batch, proj in parts(range(len(clusters))):
+        if last[0] or last[1]:
+            kept.append(pickle.dumps(last, pickle.HIGHEST_PROTOCOL))
+        last = ({}, {})
         ctx = Context(proj)
         for i in batch:
             if any(ctx.touching.get(m) or m in mapped for m in clusters[i]):
-                measured[i] = _measure_one(ctx, clusters[i], mapped, ocgs)
+                last[0][i] = _measure_one(ctx, clusters[i], mapped, ocgs)
                 tick("features", 1)
-        _event_votes(proj, index_of, votes)
+        _event_votes(proj, index_of, last[1])
         del ctx, proj  # before the next part is read: one part in memory at a time
+    kept.reverse()
+    measured, votes = last
+    while kept:
+        part_measured, part_votes = pickle.loads(kept.pop())
+        measured.update(part_measured)
+        for event, vote in part_votes.items():
+            if event in votes:
+                votes[event].entities |= vote.entities
+            else:
+                votes[event] = vote
     return measured, votes, index_of
 
 
