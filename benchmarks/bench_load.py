@@ -307,6 +307,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--world",
+        type=Path,
+        help="load this synthetic world (bench_synth.py --keep) instead of generating one; "
+        "--scale then only labels the result",
+    )
+    parser.add_argument(
         "--uri",
         default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
         help="Neo4j to WIPE and load (default: $NEO4J_URI or bolt://127.0.0.1:7687)",
@@ -354,7 +360,12 @@ def main() -> None:
     args = parse_args()
     shutil.rmtree(args.out, ignore_errors=True)
     world, subset = args.out / "world", args.out / "subset" / "crossings.csv"
-    generate(world, seed=args.seed, scale=args.scale)
+    if args.world is None:
+        generate(world, seed=args.seed, scale=args.scale)
+    elif not (args.world / "crossings.csv").is_file():
+        raise SystemExit(f"{args.world}: not a synthetic world (no crossings.csv)")
+    else:
+        world = args.world
     store = Neo4jStore.connect(args.uri, args.user, args.password)
     try:
         store.wipe()

@@ -11,7 +11,8 @@ same run; see its own docstring):
    import``) into a second server;
 3. ``bench_engines.py``: the analysis engines (networkx, igraph, GDS) on the world the bulk
    route imported, then ``bench_overview.py``: the dashboard map's figures counted by the
-   server against read into Python, on the same world;
+   server against read into Python, and ``bench_batches.py``: what the GDS engine's batches
+   leave in Python's memory, batch after batch, on the same world;
 4. ``bench_analyse.py``: a load into the embedded store, then ``analyse`` on it (time and
    peak RSS) and community detection by networkx Louvain against igraph Leiden on its
    clustering graph.
@@ -30,7 +31,8 @@ BENCHMARKS.md are copied from these files. A failed step is reported and the oth
 run; the exit status is 1 if any failed.
 
 Scale 100 needs a machine to itself for most of a day, and the Python engines and the embedded
-load do not fit in 24 GB there: leave them out with ``--skip engines-python analyse``.
+load do not fit in 24 GB there: leave them out with ``--skip engines-python analyse`` (and
+``batches``, which there repeats the GDS engine's two-hour run).
 """
 
 from __future__ import annotations
@@ -52,7 +54,16 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 NEO4J_LOCAL = ROOT / "scripts" / "neo4j-local"
-STEPS = ("synth", "load", "engines-python", "engines-gds", "overview", "analyse", "dashboard")
+STEPS = (
+    "synth",
+    "load",
+    "engines-python",
+    "engines-gds",
+    "overview",
+    "batches",
+    "analyse",
+    "dashboard",
+)
 
 
 def _say(text: str) -> None:
@@ -130,6 +141,15 @@ def servers(
 
 def _scale_name(scale: float) -> str:
     return f"{scale:g}".replace(".", "_")
+
+
+def _batch_members(scale: float) -> int:
+    """Members a batch for ``bench_batches.py``: some 25 batches at any scale up to 40.
+
+    >>> _batch_members(0.02), _batch_members(1), _batch_members(10), _batch_members(100)
+    (500, 500, 5000, 20000)
+    """
+    return min(20_000, max(500, int(500 * scale)))
 
 
 def _machine() -> dict[str, Any]:
@@ -290,6 +310,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                         str(args.out / f"overview-{tag}.json"),
                     ],
                     args.out / f"overview-{tag}.md",
+                )
+            if "batches" not in skip and loaded:
+                runner.run(
+                    f"batches-{tag}",
+                    [
+                        py,
+                        str(HERE / "bench_batches.py"),
+                        "--uri",
+                        f"bolt://127.0.0.1:{args.port + 1}",
+                        "--batch-members",
+                        str(_batch_members(scale)),
+                        "--out",
+                        str(args.out / f"batches-{tag}.json"),
+                    ],
+                    args.out / f"batches-{tag}.md",
                 )
             if "analyse" not in skip:
                 home = args.work / f"home-{tag}"
