@@ -272,6 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         bulk["NEO4J_LOCAL_INSTANCE"],
                         "--bulk-port",
                         bulk["NEO4J_BOLT_PORT"],
+                        *(["--world", str(args.work / f"synth-{tag}/world")] if generated else []),
                     ],
                     args.out / f"load-{tag}.json",
                 )
