@@ -66,7 +66,7 @@ def allocator():
     return out
 
 
-uri, batch_members = sys.argv[1], int(sys.argv[2])
+uri, batch_members, jobs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 start = time.perf_counter()
 rows = []
 collect = indb.collect_young
@@ -92,7 +92,7 @@ indb.collect_young = after_batch  # called once each batch is let go
 store = Neo4jStore.connect(uri, "neo4j", os.environ.pop("NEO4J_PASSWORD"))
 try:
     run = indb.analyse_in_database(
-        store, whole_graph_edges=0, batch_members=batch_members, jobs=1,
+        store, whole_graph_edges=0, batch_members=batch_members, jobs=jobs,
         progress=lambda step, n: steps.add(step),
     )
 finally:
@@ -150,12 +150,19 @@ def main() -> None:
     parser.add_argument(
         "--batch-members", type=int, default=5000, help="members read at once (default 5000)"
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="2: the data hash in a process of its own, as `ocgmap analyse` does (default 1: "
+        "in a thread of this process)",
+    )
     parser.add_argument("--out", type=Path, help="write the full result (JSON) here too")
     args = parser.parse_args()
     if "NEO4J_PASSWORD" not in os.environ:
         parser.error("set NEO4J_PASSWORD")
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, args.uri, str(args.batch_members)],
+        [sys.executable, "-c", CHILD, args.uri, str(args.batch_members), str(args.jobs)],
         check=True,
         stdout=subprocess.PIPE,
         text=True,
