@@ -233,7 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         for scale in args.scales:
             tag = _scale_name(scale)
-            generated = False  # bench_synth.py keeps the world it timed for the embedded load
+            generated = False  # bench_synth.py keeps the world it timed for the later steps
+            kept = args.work / f"synth-{tag}" / "world"
             if "synth" not in skip:
                 generated = runner.run(
                     f"synth-{tag}",
@@ -272,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         bulk["NEO4J_LOCAL_INSTANCE"],
                         "--bulk-port",
                         bulk["NEO4J_BOLT_PORT"],
-                        *(["--world", str(args.work / f"synth-{tag}/world")] if generated else []),
+                        *(["--world", str(kept)] if generated else []),
                     ],
                     args.out / f"load-{tag}.json",
                 )
@@ -329,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             if "analyse" not in skip:
                 home = args.work / f"home-{tag}"
-                world = args.work / (f"synth-{tag}/world" if generated else f"world-{tag}")
+                world = kept if generated else args.work / f"world-{tag}"
                 ocgmap = str(Path(sys.executable).with_name("ocgmap"))
                 embedded = {"OCGMAP_HOME": str(home), "OCGMAP_STORE": "embedded"}
                 made = generated or runner.run(
